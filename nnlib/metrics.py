@@ -1,0 +1,55 @@
+"""Metrics as batch functions ``(a, y) -> float``, averaged over an epoch weighted by batch size.
+
+``accuracy`` means what Keras makes it mean: chosen from the loss and the output width.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from nnlib._registry import lookup
+
+Metric = Callable[[np.ndarray, np.ndarray], float]
+
+
+def binary_accuracy(a, y):
+    return float(np.mean((a > 0.5) == (y > 0.5)))
+
+
+def categorical_accuracy(a, y):
+    return float(np.mean(a.argmax(axis=1) == y.argmax(axis=1)))
+
+
+def sparse_categorical_accuracy(a, y):
+    return float(np.mean(a.argmax(axis=1) == y))
+
+
+def mae(a, y):
+    return float(np.mean(np.abs(a - y)))
+
+
+def mse(a, y):
+    diff = a - y
+    return float(np.mean(diff * diff))
+
+
+METRICS: dict[str, Metric] = {
+    "binary_accuracy": binary_accuracy,
+    "categorical_accuracy": categorical_accuracy,
+    "sparse_categorical_accuracy": sparse_categorical_accuracy,
+    "mae": mae,
+    "mean_absolute_error": mae,
+    "mse": mse,
+    "mean_squared_error": mse,
+}
+
+
+def resolve(name: str, loss_name: str, n_outputs: int) -> Metric:
+    """The metric function for ``name``; "accuracy"/"acc" picks the variant that fits the loss."""
+    if name in ("accuracy", "acc"):
+        if loss_name == "sparse_categorical_crossentropy":
+            return sparse_categorical_accuracy
+        return binary_accuracy if n_outputs == 1 else categorical_accuracy
+    return lookup("metric", {**METRICS, "accuracy": None}, name)
