@@ -376,6 +376,10 @@ def _show(text: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
 def _read_text(source: Any, max_bytes: int) -> str:
     """bytes, str or a binary file -> text, reading at most max_bytes + 1 bytes from a file."""
     if hasattr(source, "read") and not isinstance(source, (str, bytes, bytearray, memoryview)):
@@ -392,14 +396,16 @@ def _read_text(source: Any, max_bytes: int) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ValueError("the file is UTF-16 text; save it as UTF-8 (CSV UTF-8)")
     if b"\x00" in data:
-        raise ValueError(f"this looks like a binary file, not CSV text (NUL byte at offset {data.index(0)})")
+        at = data.index(0)
+        raise ValueError("this looks like a binary file, not CSV text "
+                         f"(NUL byte on row {_line_of(data, at)}, offset {at})")
     if isinstance(source, str):
         return source.removeprefix("\ufeff")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise ValueError(f"the file is not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); "
-                         "save it as UTF-8 (CSV UTF-8)") from None
+        where = f"byte 0x{data[e.start]:02x} on row {_line_of(data, e.start)}, offset {e.start}"
+        raise ValueError(f"the file is not UTF-8 text ({where}); save it as UTF-8 (CSV UTF-8)") from None
 
 
 def _rows(text: str, max_rows: int) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -466,41 +472,53 @@ def _number(text: str, line: int, column: str) -> float:
     return value
 
 
-def _labels(cells: list[str], lines: list[int]) -> tuple[np.ndarray, str, tuple[str, ...], list[str]]:
+Labels = tuple[np.ndarray, str, tuple[str, ...], list[str]]  # y, kind, class_names, notes
+
+
+def _labels(cells: list[str], lines: list[int]) -> Labels:
     """Label cells -> (y, kind, class_names, notes).
 
     All numbers: integers with 2..10 distinct values are classes (numbered in ascending order, so
-    0..k-1 keep their ids); anything else numeric is a regression target. Otherwise the labels are
-    text: 2..10 distinct values, numbered in sorted order.
+    0..k-1 keep their ids); any other numbers are a regression target. Otherwise the labels are text:
+    2..10 distinct values, numbered in sorted order.
     """
     cells = [c.strip() for c in cells]
     for cell, line in zip(cells, lines, strict=True):
         if not cell:
             raise ValueError(f"row {line}, column 'label': empty value")
     if all(_is_number(c) for c in cells):
-        values = np.array([_number(c, line, "label") for c, line in zip(cells, lines, strict=True)])
-        distinct = np.unique(values)
-        if len(distinct) < 2:
-            raise ValueError(f"the label column has a single value ({cells[0]!r}); need at least two classes")
-        if len(distinct) > MAX_CSV_CLASSES or not np.all(distinct == np.round(distinct)):
-            return values, "regression", (), []
-        names = tuple(str(int(v)) for v in distinct)
-        y = np.searchsorted(distinct, values)
-        notes = []
-        if not np.array_equal(distinct, np.arange(len(distinct))):
-            notes.append(f"Labels {', '.join(names)} were numbered as classes 0..{len(names) - 1}.")
-    else:
-        distinct = sorted(set(cells))
-        if len(distinct) < 2:
-            raise ValueError(f"the label column has a single class ({distinct[0]!r}); need at least two")
-        if len(distinct) > MAX_CSV_CLASSES:
-            raise ValueError(f"the label column has {len(distinct)} classes; at most {MAX_CSV_CLASSES} are "
-                             f"allowed (first ones: {distinct[:5]})")
-        names = tuple(distinct)
-        y = np.searchsorted(np.array(distinct, dtype=object), np.array(cells, dtype=object))
-        notes = [f"Text labels were numbered in sorted order: {', '.join(names)} -> 0..{len(names) - 1}."]
-    kind = "binary" if len(names) == 2 else "multiclass"
-    return y.astype(np.int64), kind, names, notes
+        return _numeric_labels([_number(c, line, "label") for c, line in zip(cells, lines, strict=True)])
+    return _text_labels(cells)
+
+
+def _class_kind(names: tuple[str, ...]) -> str:
+    return "binary" if len(names) == 2 else "multiclass"
+
+
+def _numeric_labels(numbers: list[float]) -> Labels:
+    values = np.array(numbers)
+    distinct = np.unique(values)
+    if len(distinct) < 2:
+        raise ValueError(f"the label column has a single value ({numbers[0]:g}); need at least two classes")
+    if len(distinct) > MAX_CSV_CLASSES or not np.all(distinct == np.round(distinct)):
+        return values, "regression", (), []
+    names = tuple(str(int(v)) for v in distinct)
+    notes = []
+    if not np.array_equal(distinct, np.arange(len(distinct))):
+        notes.append(f"Labels {', '.join(names)} were numbered as classes 0..{len(names) - 1}.")
+    return np.searchsorted(distinct, values).astype(np.int64), _class_kind(names), names, notes
+
+
+def _text_labels(cells: list[str]) -> Labels:
+    names = tuple(sorted(set(cells)))
+    if len(names) < 2:
+        raise ValueError(f"the label column has a single class ({names[0]!r}); need at least two")
+    if len(names) > MAX_CSV_CLASSES:
+        raise ValueError(f"the label column has {len(names)} classes; at most {MAX_CSV_CLASSES} are "
+                         f"allowed (first ones: {list(names[:5])})")
+    ids = {name: i for i, name in enumerate(names)}
+    notes = [f"Text labels were numbered in sorted order: {', '.join(names)} -> 0..{len(names) - 1}."]
+    return np.array([ids[c] for c in cells], dtype=np.int64), _class_kind(names), names, notes
 
 
 def _fit_domain(X: np.ndarray) -> tuple[np.ndarray, list[str]]:

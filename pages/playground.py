@@ -1,4 +1,15 @@
+"""The Playground: pick data, features and a network, press Play, and watch it learn."""
+
 import streamlit as st
 
+from ui import controls, live, state
+
 st.title("Playground")
-st.write("Coming together: the live playground is being built on nnlib.")
+controls.read_url_once()
+config = controls.sidebar()
+controls.write_url(config)
+run = state.run_for(config)
+for notice in st.session_state.get(state.NOTICES, []):
+    st.warning(notice)
+live.run_controls()
+live.training_panel()

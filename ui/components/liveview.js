@@ -1,0 +1,192 @@
+// The Playground's live view: the model's output over the input plane with the data points, and
+// the loss and score curves. Drawn on two canvases that stay mounted, so each frame only repaints:
+// no chart library, no DOM rebuilt. `data` comes from ui/charts.py:live_view_payload.
+export default function (component) {
+  const { data, parentElement } = component;
+  let root = parentElement.querySelector(".nnpg-live");
+  if (!root) {
+    root = document.createElement("div");
+    root.className = "nnpg-live";
+    root.innerHTML = '<canvas class="plane"></canvas><canvas class="curves"></canvas><div class="tip"></div>';
+    parentElement.appendChild(root);
+    root.state = { image: null, imageUri: null, data: null, hover: null };
+    const curves = root.querySelector(".curves");
+    curves.addEventListener("mousemove", (e) => {
+      const r = curves.getBoundingClientRect();
+      root.state.hover = { x: e.clientX - r.left, y: e.clientY - r.top };
+      drawCurves(root);
+    });
+    curves.addEventListener("mouseleave", () => { root.state.hover = null; drawCurves(root); });
+  }
+  root.state.data = data;
+  if (data.image !== root.state.imageUri) {
+    const img = new Image();
+    img.onload = () => { root.state.image = img; drawPlane(root); };
+    img.src = data.image;
+    root.state.imageUri = data.image;
+  }
+  drawPlane(root);
+  drawCurves(root);
+  window.nnpgLiveFrames = (window.nnpgLiveFrames || 0) + 1; // read by bench/bench_frames.py
+}
+
+const FONT = "12px sans-serif";
+const MUTED = "#555";
+
+function sized(canvas, width, height) {
+  const ratio = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    canvas.style.width = width + "px";
+    canvas.style.height = height + "px";
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  ctx.font = FONT;
+  return ctx;
+}
+
+function layoutWidth(root) {
+  return Math.max(root.clientWidth || root.parentNode.clientWidth || 900, 520);
+}
+
+function drawPlane(root) {
+  const d = root.state.data;
+  const size = Math.min(d.height, Math.floor(layoutWidth(root) * 0.48));
+  const ctx = sized(root.querySelector(".plane"), size, size);
+  const m = 34, w = size - m - 8, [lo, hi] = d.domain;
+  const px = (v) => m + ((v - lo) / (hi - lo)) * w;
+  const py = (v) => 8 + ((hi - v) / (hi - lo)) * w;
+  if (root.state.image) {
+    ctx.imageSmoothingEnabled = !d.discretize;
+    ctx.drawImage(root.state.image, m, 8, w, w);
+  }
+  for (const set of d.points) {
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = set.outline;
+    for (let i = 0; i < set.x.length; i++) {
+      ctx.beginPath();
+      ctx.arc(px(set.x[i]), py(set.y[i]), 3.5, 0, 2 * Math.PI);
+      ctx.fillStyle = set.colours[set.c[i]];
+      ctx.fill();
+      ctx.stroke();
+    }
+  }
+  ctx.fillStyle = MUTED;
+  ctx.strokeStyle = "#999";
+  ctx.strokeRect(m, 8, w, w);
+  ctx.textAlign = "center";
+  for (let t = Math.ceil(lo); t <= hi; t += 2) {
+    ctx.fillText(String(t), px(t), 8 + w + 14);
+  }
+  ctx.textAlign = "right";
+  for (let t = Math.ceil(lo); t <= hi; t += 2) {
+    ctx.fillText(String(t), m - 4, py(t) + 4);
+  }
+  ctx.textAlign = "center";
+  ctx.fillText(d.xlabel, m + w / 2, size - 1 > 8 + w + 26 ? 8 + w + 26 : size - 1);
+}
+
+function niceRange(values, log) {
+  const finite = values.filter((v) => v !== null && isFinite(v) && (!log || v > 0));
+  if (!finite.length) return log ? [0.01, 1] : [0, 1];
+  let lo = Math.min(...finite), hi = Math.max(...finite);
+  if (log) return [Math.log10(lo), Math.log10(hi) + 1e-9];
+  if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
+  return [Math.min(lo, 0), hi + (hi - lo) * 0.05];
+}
+
+function panel(ctx, box, series, epochs, opts, hoverIndex) {
+  const { x, y, w, h } = box;
+  const all = series.flatMap((s) => s.values);
+  const [lo, hi] = opts.range || niceRange(all, opts.log);
+  const last = epochs.length ? epochs[epochs.length - 1] : 1;
+  const first = epochs.length ? epochs[0] : 0;
+  const sx = (e) => x + ((e - first) / Math.max(last - first, 1)) * w;
+  const tr = (v) => (opts.log ? Math.log10(Math.max(v, 1e-12)) : v);
+  const sy = (v) => y + h - ((tr(v) - lo) / Math.max(hi - lo, 1e-12)) * h;
+  ctx.strokeStyle = "#ccc";
+  ctx.lineWidth = 1;
+  ctx.strokeRect(x, y, w, h);
+  ctx.fillStyle = MUTED;
+  ctx.textAlign = "right";
+  for (let k = 0; k <= 2; k++) {
+    const v = lo + ((hi - lo) * k) / 2;
+    const label = opts.log ? Number(Math.pow(10, v).toPrecision(2)).toString() : Number(v.toPrecision(3)).toString();
+    ctx.fillText(label, x - 4, y + h - (h * k) / 2 + 4);
+  }
+  ctx.save();
+  ctx.translate(12, y + h / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = "center";
+  ctx.fillText(opts.title, 0, 0);
+  ctx.restore();
+  for (const s of series) {
+    ctx.strokeStyle = s.colour;
+    ctx.lineWidth = 2;
+    ctx.setLineDash(s.dash ? [6, 4] : []);
+    ctx.beginPath();
+    let open = false;
+    s.values.forEach((v, i) => {
+      if (v === null || !isFinite(v)) { open = false; return; }
+      if (open) ctx.lineTo(sx(epochs[i]), sy(v)); else ctx.moveTo(sx(epochs[i]), sy(v));
+      open = true;
+    });
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+  if (hoverIndex !== null) {
+    ctx.strokeStyle = "#888";
+    ctx.beginPath();
+    ctx.moveTo(sx(epochs[hoverIndex]), y);
+    ctx.lineTo(sx(epochs[hoverIndex]), y + h);
+    ctx.stroke();
+  }
+  return { sx, first, last };
+}
+
+function drawCurves(root) {
+  const d = root.state.data;
+  const width = Math.max(layoutWidth(root) - Math.min(d.height, Math.floor(layoutWidth(root) * 0.48)) - 24, 260);
+  const ctx = sized(root.querySelector(".curves"), width, d.height);
+  const box = { x: 62, w: width - 72 };
+  const half = (d.height - 40) / 2;
+  const top = { ...box, y: 22, h: half - 10 }, bottom = { ...box, y: 22 + half + 6, h: half - 10 };
+  const epochs = d.epochs;
+  let hoverIndex = null;
+  const tip = root.querySelector(".tip");
+  if (d.hover && root.state.hover && epochs.length) {
+    const fx = (root.state.hover.x - box.x) / box.w;
+    const target = epochs[0] + fx * (epochs[epochs.length - 1] - epochs[0]);
+    hoverIndex = epochs.reduce((best, e, i) => (Math.abs(e - target) < Math.abs(epochs[best] - target) ? i : best), 0);
+  }
+  const loss = d.series.filter((s) => s.panel === "loss"), score = d.series.filter((s) => s.panel === "score");
+  panel(ctx, top, loss, epochs, { log: d.log_loss, title: "loss" }, hoverIndex);
+  const scale = panel(ctx, bottom, score, epochs, { title: d.score_label, range: d.score_range }, hoverIndex);
+  ctx.fillStyle = MUTED;
+  ctx.textAlign = "center";
+  if (epochs.length) {
+    ctx.fillText(String(scale.first), box.x, d.height - 4);
+    ctx.fillText(String(scale.last), box.x + box.w, d.height - 4);
+  }
+  ctx.fillText("epoch", box.x + box.w / 2, d.height - 4);
+  let lx = box.x + box.w;
+  ctx.textAlign = "right";
+  for (const s of [...d.series].reverse().filter((s) => s.panel === "loss")) {
+    ctx.fillStyle = s.colour;
+    ctx.fillText((s.dash ? "╍ " : "━ ") + s.name.replace(" loss", ""), lx, 14);
+    lx -= ctx.measureText(s.name).width + 24;
+  }
+  if (hoverIndex !== null) {
+    const lines = [`epoch ${epochs[hoverIndex]}`].concat(
+      d.series.map((s) => `${s.name}: ${s.values[hoverIndex] === null ? "–" : Number(s.values[hoverIndex]).toPrecision(4)}`));
+    tip.textContent = lines.join("\n");
+    tip.style.display = "block";
+    tip.style.left = Math.min(root.state.hover.x + 16, width - 160) + root.querySelector(".curves").offsetLeft + "px";
+    tip.style.top = "30px";
+  } else {
+    tip.style.display = "none";
+  }
+}

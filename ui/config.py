@@ -1,0 +1,221 @@
+"""The Playground's settings as one frozen value, and its round trip through URL query parameters.
+
+``from_query`` never raises: an unknown, garbage or out-of-range value is dropped or clamped, and a
+plain-words notice says what happened. ``to_query`` writes only what differs from the defaults, so a
+shared link is short and readable.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, replace
+
+from nnlib import activations, datasets, features
+from ui import limits
+
+OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD + momentum", "rmsprop": "RMSprop", "adam": "Adam"}
+LOSSES = {"auto": "Cross-entropy / MSE (natural pick)", "crossentropy": "Cross-entropy", "mse": "MSE", "mae": "MAE"}
+REGULARIZATIONS = {"none": "None", "l1": "L1", "l2": "L2"}
+INITIALIZERS = ("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_normal", "random_uniform",
+                "zeros")
+HIDDEN_ACTIVATIONS = tuple(name for name in activations.names() if name != "softmax")
+# TensorFlow Playground's learning-rate ladder, plus the values in between
+LEARNING_RATES = (0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+REG_RATES = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+DATASET_NAMES = tuple(datasets.DATASETS)
+
+
+@dataclass(frozen=True)
+class Config:
+    dataset: str = "circle"
+    classes: int = 3  # only used by datasets that take a class count (blobs)
+    noise: float = 0.0
+    train_pct: int = 50
+    samples: int = 500
+    batch_size: int = 10
+    features: tuple[str, ...] = ("x1", "x2")
+    layers: tuple[int, ...] = (4, 2)
+    activations: tuple[str, ...] = ("tanh", "tanh")
+    dropout: float = 0.0
+    init: str = "glorot_uniform"
+    loss: str = "auto"
+    optimizer: str = "sgd"
+    learning_rate: float = 0.03
+    regularization: str = "none"
+    reg_rate: float = 0.0
+    epochs_per_frame: int = 6
+    seed: int = 0
+
+    # Which settings a change of restarts training from fresh weights; the rest keep the weights.
+    def data_key(self) -> tuple:
+        return (self.dataset, self.classes, self.noise, self.train_pct, self.samples, self.seed)
+
+    def model_key(self) -> tuple:
+        return (*self.data_key(), self.features, self.layers, self.activations, self.dropout, self.init,
+                self.loss)
+
+
+DEFAULT = Config()
+
+
+# --- parsing one value ----------------------------------------------------------------------------------
+class _Reject(ValueError):
+    """A query value that cannot be used at all."""
+
+
+def _one(raw) -> str:
+    if isinstance(raw, (list, tuple)):
+        raw = raw[-1] if raw else ""
+    text = str(raw).strip()
+    if len(text) > limits.MAX_URL_VALUE_CHARS:
+        raise _Reject("it is too long")
+    return text
+
+
+def _number(text: str, kind=float) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise _Reject(f"{text[:20]!r} is not a number") from None
+    if not math.isfinite(value):
+        raise _Reject(f"{text[:20]!r} is not a finite number")
+    if kind is int:
+        if value != int(value):
+            raise _Reject(f"{text[:20]!r} is not a whole number")
+        return int(value)
+    return value
+
+
+def _choice(text: str, choices) -> str:
+    key = text.lower()
+    if key not in choices:
+        raise _Reject(f"{text[:20]!r} is not one of {', '.join(choices)}")
+    return key
+
+
+def _nearest(value: float, ladder) -> float:
+    return min(ladder, key=lambda step: abs(math.log10(step + 1e-12) - math.log10(value + 1e-12)))
+
+
+def _clamp(value, low, high, label: str, notices: list[str]):
+    clamped = min(max(value, low), high)
+    if clamped != value:
+        notices.append(f"{label} = {value} is outside {low}…{high}; using {clamped}.")
+    return clamped
+
+
+def _list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+# --- the whole config -------------------------------------------------------------------------------------
+def from_query(params) -> tuple[Config, list[str]]:
+    """A Config from query parameters (a mapping of str -> str or list of str), plus notices."""
+    notices: list[str] = []
+    values: dict = {}
+    known = {f.name for f in fields(Config)}
+    for key in params:
+        if key not in known and key not in _IGNORED_KEYS:
+            notices.append(f"Ignored unknown URL parameter {str(key)[:30]!r}.")
+    for name in known:
+        if name not in params:
+            continue
+        try:
+            values[name] = _PARSERS[name](_one(params[name]), notices)
+        except _Reject as why:
+            notices.append(f"Ignored URL parameter {name}: {why}.")
+    config = replace(DEFAULT, **values)
+    return _consistent(config, notices), notices
+
+
+def _consistent(config: Config, notices: list[str]) -> Config:
+    """Make per-layer activations match the layer count, and clamp the batch to the training set."""
+    acts = tuple(config.activations[: len(config.layers)])
+    acts += (acts[-1] if acts else "tanh",) * (len(config.layers) - len(acts))
+    train_size = max(1, round(config.samples * config.train_pct / 100))
+    batch = min(config.batch_size, train_size)
+    return replace(config, activations=acts, batch_size=batch)
+
+
+def _parse_layers(text: str, notices) -> tuple[int, ...]:
+    if text in ("", "-", "none"):
+        return ()
+    sizes = [_number(part, int) for part in _list(text)]
+    if len(sizes) > limits.MAX_HIDDEN_LAYERS:
+        notices.append(f"At most {limits.MAX_HIDDEN_LAYERS} hidden layers; kept the first {limits.MAX_HIDDEN_LAYERS}.")
+        sizes = sizes[: limits.MAX_HIDDEN_LAYERS]
+    return tuple(_clamp(s, 1, limits.MAX_NEURONS, "neurons", notices) for s in sizes)
+
+
+def _parse_activations(text: str, notices) -> tuple[str, ...]:
+    return tuple(_choice(part, HIDDEN_ACTIVATIONS) for part in _list(text)[: limits.MAX_HIDDEN_LAYERS])
+
+
+def _parse_features(text: str, notices) -> tuple[str, ...]:
+    names = []
+    for part in _list(text)[: limits.MAX_FEATURES]:
+        name = _choice(part, features.FEATURES)
+        if name not in names:
+            names.append(name)
+    if not names:
+        raise _Reject("no known feature was listed")
+    return tuple(names)
+
+
+def _ranged(kind, low, high, label):
+    return lambda text, notices: _clamp(_number(text, kind), low, high, label, notices)
+
+
+def _laddered(ladder, label):
+    """Snap to the nearest rung (on a log scale), and say so when the value was not on the ladder."""
+    def parse(text, notices):
+        value = _number(text)
+        if value <= 0 and 0.0 in ladder:
+            return 0.0
+        step = _nearest(max(value, 1e-12), [rung for rung in ladder if rung > 0])
+        if not math.isclose(step, value):
+            notices.append(f"{label} = {value:g} is not one of the offered values; using {step:g}.")
+        return step
+    return parse
+
+
+_PARSERS = {
+    "dataset": lambda text, notices: _choice(text, DATASET_NAMES),
+    "classes": _ranged(int, 3, 6, "classes"),
+    "noise": _ranged(float, 0.0, datasets.MAX_NOISE, "noise"),
+    "train_pct": _ranged(int, 10, 90, "train_pct"),
+    "samples": _ranged(int, limits.MIN_SAMPLES, limits.MAX_SAMPLES, "samples"),
+    "batch_size": _ranged(int, 1, limits.MAX_BATCH_SIZE, "batch_size"),
+    "features": _parse_features,
+    "layers": _parse_layers,
+    "activations": _parse_activations,
+    "dropout": _ranged(float, 0.0, 0.9, "dropout"),
+    "init": lambda text, notices: _choice(text, INITIALIZERS),
+    "loss": lambda text, notices: _choice(text, LOSSES),
+    "optimizer": lambda text, notices: _choice(text, OPTIMIZERS),
+    "learning_rate": _laddered(LEARNING_RATES, "learning_rate"),
+    "regularization": lambda text, notices: _choice(text, REGULARIZATIONS),
+    "reg_rate": _laddered(REG_RATES, "reg_rate"),
+    "epochs_per_frame": _ranged(int, 1, limits.MAX_EPOCHS_PER_FRAME, "epochs_per_frame"),
+    "seed": _ranged(int, 0, limits.MAX_SEED, "seed"),
+}
+_IGNORED_KEYS = {"lesson", "hide", "embed", "embed_options"}  # owned by other features, not by Config
+
+
+def _query_text(value) -> str:
+    if isinstance(value, tuple):
+        return ",".join(map(str, value))
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def to_query(config: Config) -> dict[str, str]:
+    """The settings that differ from the defaults, as strings for st.query_params."""
+    out = {}
+    for f in fields(Config):
+        value = getattr(config, f.name)
+        if value == getattr(DEFAULT, f.name):
+            continue
+        out[f.name] = _query_text(value)
+    if "layers" in out and not config.layers:
+        out["layers"] = "none"
+    return out

@@ -1,0 +1,20 @@
+"""Every limit the app enforces, in one place. Widgets use these as bounds, and the code that acts
+on a config clamps to them again, so a hand-made URL or an injected widget value cannot exceed them."""
+
+MAX_HIDDEN_LAYERS = 6
+MAX_NEURONS = 16
+MIN_SAMPLES, MAX_SAMPLES = 50, 2000
+MAX_FEATURES = 9
+MAX_EPOCHS_PER_FRAME = 50
+MAX_EPOCHS_PER_RUN = 20_000
+MAX_BATCH_SIZE = MAX_SAMPLES
+GRID_RESOLUTION = 100  # boundary drawn on GRID x GRID points
+MAX_SEED = 2**31 - 1
+MAX_URL_VALUE_CHARS = 200  # longer query values are ignored outright
+
+UPLOAD_MAX_BYTES = 2_000_000  # keep equal to .streamlit/config.toml's maxUploadSize (MB)
+UPLOAD_MAX_ROWS = 5000
+
+IDLE_PAUSE_SECONDS = 15 * 60  # playing stops after this long without a user action
+FRAME_INTERVAL_SECONDS = 0.1  # pause between live frames (the browser waits this long after each)
+HISTORY_POINTS = 300  # loss-curve points sent per frame, at most (older epochs are thinned)

@@ -1,0 +1,120 @@
+"""The live loop: a fragment that trains a few epochs per tick and redraws, never a blocking loop.
+
+While playing, the fragment reruns every FRAME_INTERVAL_SECONDS. Each tick trains ``epochs_per_frame``
+epochs under the run's lock (a tick that finds the lock taken skips training and only redraws), then
+sends one payload to a canvas view: the output image, the points and the curves. When training stops by itself
+(divergence, the epoch cap, an idle session) the tick says why and reruns the whole app, so the timer
+stops with it.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import streamlit as st
+
+from ui import charts, limits, state
+from ui.png import png_data_uri
+from ui.run import PlaygroundRun
+
+SHOW_TEST, DISCRETIZE, LOG_LOSS = "pg_show_test", "pg_discretize", "pg_log_loss"
+_ASSETS = Path(__file__).parent / "components"
+# A canvas view that stays mounted and repaints in place: Plotly in Streamlit rebuilds a chart whole on
+# every change, which held the loop to ~3 frames/s in headless Chromium on this 2-core machine.
+LIVE_VIEW = st.components.v2.component(
+    "nnpg_live_view", js=(_ASSETS / "liveview.js").read_text(), css=(_ASSETS / "liveview.css").read_text())
+
+
+def run_controls() -> None:
+    playing = st.session_state.get(state.PLAYING, False)
+    cols = st.columns([1, 1, 1, 1, 4])
+    cols[0].button("Play", on_click=state.play, type="primary", disabled=playing, use_container_width=True)
+    cols[1].button("Pause", on_click=state.pause, disabled=not playing, use_container_width=True)
+    cols[2].button("Step", on_click=state.step, help="Train exactly one epoch.", use_container_width=True)
+    cols[3].button("Reset", on_click=state.reset, help="Fresh weights from the same seed (epoch 0).",
+                   use_container_width=True)
+
+
+def training_panel() -> None:
+    playing = st.session_state.get(state.PLAYING, False)
+    st.fragment(_tick, run_every=limits.FRAME_INTERVAL_SECONDS if playing else None)()
+
+
+def _tick() -> None:
+    run: PlaygroundRun = st.session_state[state.RUN]
+    if st.session_state.get(state.PLAYING):
+        _advance(run)
+    with run.lock:  # a consistent snapshot: weights and history from the same moment
+        output = run.grid_output()
+        epoch = run.epoch
+    _metrics(run, epoch)
+    _status(run)
+    options = st.columns(3)
+    show_test = options[0].toggle("Show test data", key=SHOW_TEST)
+    discretize = options[1].toggle("Discretize output", key=DISCRETIZE)
+    log_loss = options[2].toggle("Log-scale loss", key=LOG_LOSS)
+    image = charts.output_rgb(output, run.data.kind, limits.GRID_RESOLUTION, discretize)
+    payload = charts.live_view_payload(
+        image_uri=png_data_uri(image), data=run.data, history=run.history, score_label=_score_label(run),
+        log_loss=log_loss, show_test=show_test, discretize=discretize,
+        hover=not st.session_state.get(state.PLAYING), max_points=limits.HISTORY_POINTS)
+    LIVE_VIEW(data=payload, key="pg_live_view")
+
+
+def _advance(run: PlaygroundRun) -> None:
+    """Train one frame's worth of epochs, or stop playing (and say why)."""
+    if state.idle_seconds() > limits.IDLE_PAUSE_SECONDS:
+        _stop(f"Paused after {limits.IDLE_PAUSE_SECONDS // 60} minutes without interaction. Press Play to go on.")
+    if run.lock.acquire(blocking=False):  # another thread is training this run: skip, don't queue
+        try:
+            run.train(run.config.epochs_per_frame)
+        finally:
+            run.lock.release()
+    if run.diverged:
+        _stop(divergence_message(run))
+    if run.at_cap:
+        _stop(f"Stopped at the cap of {limits.MAX_EPOCHS_PER_RUN:,} epochs per run. Reset to start again.")
+
+
+def _stop(reason: str) -> None:
+    st.session_state[state.PLAYING] = False
+    st.session_state[state.STATUS] = reason
+    st.rerun()  # a full rerun re-declares the fragment without its timer
+
+
+def divergence_message(run: PlaygroundRun) -> str:
+    lr = run.config.learning_rate
+    lower = max(lr / 10, 1e-5)
+    return (f"Training stopped at epoch {run.epoch}: the loss stopped being a finite number (it overflowed). "
+            f"The learning rate {lr:g} is too high for this setup, so each step overshoots and the weights blow up. "
+            f"Try {lower:g} (ten times lower), or the Adam optimizer, then press Reset.")
+
+
+def _score_label(run: PlaygroundRun) -> str:
+    return "R²" if run.data.kind == "regression" else "accuracy"
+
+
+def _fmt(values: list[float]) -> str:
+    """The latest value of a curve for a metric tile."""
+    if not values:
+        return "–"
+    return f"{values[-1]:.4f}" if math.isfinite(values[-1]) else "NaN"
+
+
+def _metrics(run: PlaygroundRun, epoch: int) -> None:
+    h = run.history
+    label = _score_label(run)
+    cols = st.columns(5)
+    cols[0].metric("Epoch", f"{epoch:,}")
+    cols[1].metric("Train loss", _fmt(h.loss))
+    cols[2].metric("Test loss", _fmt(h.val_loss))
+    cols[3].metric(f"Train {label}", _fmt(h.score))
+    cols[4].metric(f"Test {label}", _fmt(h.val_score))
+
+
+def _status(run: PlaygroundRun) -> None:
+    if run.diverged:
+        st.error(divergence_message(run))
+    elif st.session_state.get(state.STATUS):
+        st.info(st.session_state[state.STATUS])
