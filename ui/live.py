@@ -14,11 +14,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import charts, limits, state
+from ui import charts, inside, limits, state
 from ui.png import png_data_uri
 from ui.run import PlaygroundRun
 
 SHOW_TEST, DISCRETIZE, LOG_LOSS = "pg_show_test", "pg_discretize", "pg_log_loss"
+FRAME = "pg_frame"  # frames drawn in this session, so heavy panels can redraw every k-th frame
 _ASSETS = Path(__file__).parent / "components"
 # A canvas view that stays mounted and repaints in place: Plotly in Streamlit rebuilds a chart whole on
 # every change, which held the loop to ~3 frames/s in headless Chromium on this 2-core machine.
@@ -60,6 +61,8 @@ def _tick() -> None:
         log_loss=log_loss, show_test=show_test, discretize=discretize,
         hover=not st.session_state.get(state.PLAYING), max_points=limits.HISTORY_POINTS)
     LIVE_VIEW(data=payload, key="pg_live_view")
+    frame = st.session_state[FRAME] = st.session_state.get(FRAME, 0) + 1
+    inside.panel(run, frame, playing=bool(st.session_state.get(state.PLAYING)))
 
 
 def _advance(run: PlaygroundRun) -> None:

@@ -25,7 +25,7 @@ def encode_png(rgb: np.ndarray, level: int = 6) -> bytes:
     rows[:, 0] = 2
     rows[0, 0] = 0  # the first row has nothing above it
     rows[0, 1:] = rgb[0].reshape(-1)
-    rows[1:, 1:] = (up[1:] % 256).astype(np.uint8).reshape(h - 1, -1)
+    rows[1:, 1:] = (up[1:] % 256).astype(np.uint8).reshape(h - 1, 3 * w)
     header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
             + _chunk(b"IDAT", zlib.compress(rows.tobytes(), level)) + _chunk(b"IEND", b""))

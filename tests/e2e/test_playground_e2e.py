@@ -1,0 +1,58 @@
+"""What a user sees on the Playground, in a real Chromium."""
+
+from conftest import assert_no_exception, wait_for_app
+
+from nnlib.datasets import DATASETS
+
+
+def epoch_on_screen(page) -> int:
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Epoch")
+    return int(metric.locator('[data-testid="stMetricValue"]').inner_text().replace(",", ""))
+
+
+def plane_pixels(page) -> str:
+    """A fingerprint of what the decision-boundary canvas shows right now."""
+    return page.locator(".nnpg-live canvas.plane").evaluate("c => c.toDataURL()")
+
+
+def test_play_advances_and_changes_the_boundary_and_pause_stops(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page)
+    page.locator(".nnpg-live canvas.plane").wait_for()
+    page.wait_for_timeout(500)
+    assert epoch_on_screen(page) == 0
+    before = plane_pixels(page)
+
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(
+        "() => { const m = [...document.querySelectorAll('[data-testid=stMetric]')]"
+        ".find(e => e.innerText.includes('Epoch'));"
+        " return m && parseInt(m.querySelector('[data-testid=stMetricValue]').innerText.replace(/,/g, '')) >= 30; }",
+        timeout=30_000)
+    assert plane_pixels(page) != before, "the boundary should move while training"
+
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_timeout(1000)
+    paused = epoch_on_screen(page)
+    page.wait_for_timeout(1500)
+    assert epoch_on_screen(page) == paused
+    assert_no_exception(page)
+
+
+def test_a_shared_link_opens_the_same_setup(page, app_url):
+    page.goto(f"{app_url}/?dataset=xor&layers=6,3&learning_rate=0.1&seed=5")
+    wait_for_app(page)
+    page.get_by_text(DATASETS["xor"].description[:30]).wait_for()  # the chosen set's caption
+    page.get_by_role("button", name="Step").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === '1')")
+    assert_no_exception(page)
+
+
+def test_garbage_parameters_show_a_notice_and_a_working_page(page, app_url):
+    page.goto(f"{app_url}/?layers=abc&noise=NaN&dataset=%3Cscript%3E&seed=-5")
+    wait_for_app(page)
+    page.locator('[data-testid="stAlert"]').first.wait_for()
+    assert "Ignored" in page.locator('[data-testid="stAlert"]').first.inner_text()
+    page.locator(".nnpg-live canvas.plane").wait_for()
+    assert_no_exception(page)

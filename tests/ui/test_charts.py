@@ -1,0 +1,100 @@
+"""Pure chart builders: the output image and the live view's payload."""
+
+import json
+
+import numpy as np
+import pytest
+
+from ui import charts
+from ui.config import Config
+from ui.run import History, make_data
+
+
+def test_binary_output_maps_probability_to_orange_neutral_blue():
+    out = np.array([[0.0], [0.5], [1.0], [0.75]])
+    rgb = charts.output_rgb(out, "binary", resolution=2)
+    assert rgb.shape == (2, 2, 3) and rgb.dtype == np.uint8
+    assert tuple(rgb[0, 0]) == charts.ORANGE
+    assert tuple(rgb[0, 1]) == charts.NEUTRAL
+    assert tuple(rgb[1, 0]) == charts.BLUE
+    halfway = (np.array(charts.NEUTRAL) + np.array(charts.BLUE)) / 2
+    np.testing.assert_allclose(rgb[1, 1], halfway, atol=1)
+
+
+def test_discretize_gives_pure_class_colours():
+    rgb = charts.output_rgb(np.array([[0.4], [0.6], [0.1], [0.9]]), "binary", 2, discretize=True)
+    assert {tuple(c) for c in rgb.reshape(-1, 3)} == {charts.ORANGE, charts.BLUE}
+
+
+def test_multiclass_colour_is_the_winner_and_paler_when_unsure():
+    sure = np.array([[0.0, 1.0, 0.0]])
+    unsure = np.array([[0.3, 0.4, 0.3]])
+    rgb = charts.output_rgb(np.vstack([sure, unsure, sure, unsure]), "multiclass", 2)
+    winner = np.array(charts.class_colours(3)[1])
+    np.testing.assert_allclose(rgb[0, 0], winner, atol=1)
+    assert rgb[0, 1].astype(int).sum() > rgb[0, 0].astype(int).sum()  # paler = closer to white
+    flat = charts.output_rgb(np.vstack([sure, unsure, sure, unsure]), "multiclass", 2, discretize=True)
+    np.testing.assert_allclose(flat[0, 1], winner, atol=1)
+
+
+def test_regression_is_clipped_to_the_colour_range():
+    rgb = charts.output_rgb(np.array([[-5.0], [0.0], [5.0], [1.0]]), "regression", 2)
+    assert tuple(rgb[0, 0]) == charts.ORANGE and tuple(rgb[1, 0]) == charts.BLUE == tuple(rgb[1, 1])
+
+
+@pytest.mark.parametrize("n", [0, 5, 300, 301, 5000])
+def test_thin_keeps_at_most_max_points_and_the_last(n):
+    epochs, values = charts.thin(list(range(n)), 300)
+    assert len(epochs) == len(values) <= 300
+    if n:
+        assert epochs[-1] == n and values[-1] == n - 1 and epochs[0] == 1
+
+
+def payload(dataset="circle", epochs=0, **kwargs):
+    data = make_data(Config(dataset=dataset))
+    history = History()
+    for e in range(epochs):
+        history.epoch.append(e + 1)
+        history.loss.append(1.0 / (e + 1))
+        history.val_loss.append(float("nan") if e == epochs - 1 else 1.2 / (e + 1))
+        history.score.append(0.5)
+        history.val_score.append(0.5)
+    return data, charts.live_view_payload(image_uri="data:image/png;base64,AAAA", data=data, history=history,
+                                          score_label="accuracy", **kwargs)
+
+
+def test_payload_points_carry_each_class_colour():
+    data, p = payload()
+    train = p["points"][0]
+    assert len(train["x"]) == len(train["y"]) == len(train["c"]) == len(data.y_train)
+    assert train["c"] == data.y_train.tolist()
+    assert train["colours"] == ["#f59322", "#0877bd"]
+    assert len(p["points"]) == 1
+    _, with_test = payload(show_test=True)
+    assert len(with_test["points"]) == 2 and with_test["points"][1]["outline"] == "#000000"
+
+
+def test_payload_curves_are_thinned_and_non_finite_becomes_null():
+    _, p = payload(epochs=1000, max_points=100)
+    assert len(p["epochs"]) <= 100 and p["epochs"][-1] == 1000
+    for series in p["series"]:
+        assert len(series["values"]) == len(p["epochs"])
+    test_loss = next(s for s in p["series"] if s["name"] == "test loss")
+    assert test_loss["values"][-1] is None
+    json.dumps(p, allow_nan=False)  # strict JSON: what the browser receives
+
+
+def test_regression_points_use_a_colour_ramp():
+    data, p = payload(dataset="plane")
+    train = p["points"][0]
+    assert len(train["colours"]) == charts.REGRESSION_STEPS
+    assert min(train["c"]) >= 0 and max(train["c"]) < charts.REGRESSION_STEPS
+    highest = int(np.argmax(data.y_train))
+    assert train["c"][highest] >= charts.REGRESSION_STEPS // 2
+
+
+def test_payload_stays_small_for_the_largest_sample():
+    data = make_data(Config(samples=2000, train_pct=90))
+    history = History(loss=[0.5] * 20000, val_loss=[0.5] * 20000, score=[0.9] * 20000, val_score=[0.9] * 20000)
+    p = charts.live_view_payload(image_uri="", data=data, history=history, score_label="accuracy", show_test=True)
+    assert len(json.dumps(p)) < 60_000

@@ -1,0 +1,102 @@
+"""The Playground config and its URL round trip: garbage in, a usable config and notices out."""
+
+import math
+from dataclasses import fields
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ui import config as cfg
+from ui import limits
+from ui.config import DEFAULT, Config, from_query, to_query
+
+
+def test_defaults_need_no_parameters():
+    assert from_query({}) == (DEFAULT, [])
+    assert to_query(DEFAULT) == {}
+
+
+def test_round_trip_of_a_full_config():
+    config = Config(dataset="spiral", noise=0.25, train_pct=70, samples=800, batch_size=20,
+                    features=("x1", "x2", "sinx1"), layers=(8, 6, 4), activations=("relu", "tanh", "elu"),
+                    dropout=0.1, init="he_normal", loss="mse", optimizer="adam", learning_rate=0.003,
+                    regularization="l2", reg_rate=0.001, epochs_per_frame=12, seed=42)
+    parsed, notices = from_query(to_query(config))
+    assert notices == []
+    assert parsed == config
+
+
+def test_no_hidden_layers_round_trips():
+    config = Config(layers=(), activations=())
+    assert from_query(to_query(config))[0] == config
+
+
+def test_out_of_range_values_are_clamped_with_a_notice():
+    config, notices = from_query({"layers": "32,4,4,4,4,4,4,4", "noise": "2", "train_pct": "5"})
+    assert config.layers == (16, 4, 4, 4, 4, 4)
+    assert config.noise == 0.5 and config.train_pct == 10
+    assert any("6 hidden layers" in n for n in notices)
+    assert any("noise" in n for n in notices) and any("train_pct" in n for n in notices)
+
+
+def test_unknown_choices_are_ignored_with_a_notice():
+    config, notices = from_query({"dataset": "mnist", "optimizer": "lbfgs", "zzz": "1"})
+    assert config.dataset == DEFAULT.dataset and config.optimizer == DEFAULT.optimizer
+    assert len(notices) == 3
+    assert any("'zzz'" in n for n in notices)
+
+
+def test_learning_rate_snaps_to_the_ladder():
+    config, notices = from_query({"learning_rate": "0.05"})
+    assert config.learning_rate in cfg.LEARNING_RATES
+    assert notices and "0.05" in notices[0]
+
+
+def test_activations_follow_the_layer_count():
+    config, _ = from_query({"layers": "3,3,3", "activations": "relu"})
+    assert config.activations == ("relu", "relu", "relu")
+    config, _ = from_query({"layers": "3", "activations": "relu,tanh,elu"})
+    assert config.activations == ("relu",)
+
+
+def test_batch_size_never_exceeds_the_training_set():
+    config, _ = from_query({"samples": "50", "train_pct": "10", "batch_size": "30"})
+    assert config.batch_size == 5
+
+
+def test_very_long_values_are_refused():
+    config, notices = from_query({"dataset": "s" * (limits.MAX_URL_VALUE_CHARS + 1)})
+    assert config == DEFAULT and "too long" in notices[0]
+
+
+def test_lists_take_the_last_value_like_a_browser():
+    config, _ = from_query({"dataset": ["xor", "spiral"]})
+    assert config.dataset == "spiral"
+
+
+def test_the_reset_boundary():
+    base = Config()
+    assert base.model_key() == Config(learning_rate=1.0, optimizer="adam", reg_rate=0.1).model_key()
+    assert base.model_key() != Config(layers=(4,)).model_key()
+    assert base.model_key() != Config(seed=1).model_key()
+    assert base.model_key() != Config(features=("x1",)).model_key()
+
+
+text = st.one_of(st.text(max_size=40), st.sampled_from(["nan", "inf", "-1", "1e400", "0", "3,4", ",", "1.5"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from([f.name for f in fields(Config)] + ["junk"]),
+                       st.one_of(text, st.lists(text, max_size=3)), max_size=8))
+def test_any_query_gives_a_valid_config(params):
+    config, notices = from_query(params)
+    assert isinstance(notices, list)
+    assert config.dataset in cfg.DATASET_NAMES
+    assert len(config.layers) <= limits.MAX_HIDDEN_LAYERS
+    assert all(1 <= u <= limits.MAX_NEURONS for u in config.layers)
+    assert len(config.activations) == len(config.layers)
+    assert 1 <= config.batch_size <= limits.MAX_BATCH_SIZE
+    assert 1 <= config.epochs_per_frame <= limits.MAX_EPOCHS_PER_FRAME
+    assert config.features and 0 <= config.seed <= limits.MAX_SEED
+    assert math.isfinite(config.noise) and math.isfinite(config.learning_rate)
+    assert from_query(to_query(config))[0] == config  # what we write, we read back

@@ -1,0 +1,151 @@
+"""The Playground page, driven through Streamlit's AppTest (no browser)."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui import state
+
+TIMEOUT = 60
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def open_playground(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def epoch_metric(at: AppTest) -> int:
+    return int(next(m for m in at.metric if m.label == "Epoch").value.replace(",", ""))
+
+
+def run_of(at: AppTest):
+    return at.session_state[state.RUN]
+
+
+def test_first_render_shows_epoch_zero_and_the_run_controls():
+    at = open_playground()
+    assert epoch_metric(at) == 0
+    assert {"Play", "Pause", "Step", "Reset"} <= {b.label for b in at.button}
+    assert at.title[0].value == "Playground"
+
+
+def test_play_advances_the_epoch_and_pause_stops_it():
+    at = open_playground()
+    click(at, "Play")
+    after_play = epoch_metric(at)
+    assert after_play > 0
+    at.run()  # one more tick while playing
+    assert epoch_metric(at) > after_play
+    click(at, "Pause")
+    paused = epoch_metric(at)
+    at.run()
+    at.run()
+    assert epoch_metric(at) == paused
+
+
+def test_step_trains_exactly_one_epoch():
+    at = open_playground()
+    click(at, "Step")
+    assert epoch_metric(at) == 1
+    click(at, "Step")
+    assert epoch_metric(at) == 2
+
+
+def test_reset_returns_to_epoch_zero_with_the_same_initial_weights():
+    at = open_playground()
+    initial = [w.copy() for w in run_of(at).model.get_weights()]
+    click(at, "Step")
+    click(at, "Step")
+    trained = run_of(at).model.get_weights()
+    assert any(not np.allclose(a, b) for a, b in zip(initial, trained))
+    click(at, "Reset")
+    assert epoch_metric(at) == 0
+    for a, b in zip(initial, run_of(at).model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_learning_rate_change_keeps_the_weights():
+    at = open_playground()
+    click(at, "Step")
+    before = run_of(at)
+    weights = [w.copy() for w in before.model.get_weights()]
+    at.select_slider(key="w_learning_rate").set_value(0.1).run()
+    assert not at.exception
+    after = run_of(at)
+    assert after is before and after.epoch == 1
+    assert after.model.optimizer.learning_rate == pytest.approx(0.1)
+    for a, b in zip(weights, after.model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_architecture_change_resets_the_weights_and_says_so():
+    at = open_playground()
+    click(at, "Step")
+    at.number_input(key="w_units_0").set_value(6).run()
+    assert not at.exception
+    run = run_of(at)
+    assert run.epoch == 0
+    assert run.model.layers[0].units == 6
+    assert any("re-initialized" in w.value for w in at.warning)
+
+
+def test_url_parameters_load():
+    at = open_playground({"dataset": "spiral", "layers": "8,8,8", "activations": "relu", "learning_rate": "0.01",
+                          "optimizer": "adam", "seed": "7"})
+    run = run_of(at)
+    assert run.config.dataset == "spiral"
+    assert run.config.layers == (8, 8, 8)
+    assert run.config.activations == ("relu", "relu", "relu")
+    assert run.config.optimizer == "adam" and run.config.seed == 7
+    assert at.selectbox(key="w_dataset").value == "spiral"
+    assert not at.warning  # nothing to complain about
+
+
+@pytest.mark.parametrize("query", [
+    {"layers": "999,-4,abc"},
+    {"learning_rate": "NaN", "noise": "1e309"},
+    {"dataset": "<script>alert(1)</script>"},
+    {"seed": "-1", "samples": "99999999", "batch_size": "0"},
+    {"features": ",,,", "activations": "softmax,banana"},
+    {"unknown": "x" * 5000},
+])
+def test_garbage_url_parameters_give_a_notice_not_an_exception(query):
+    at = open_playground(query)
+    assert at.warning, "a notice should say what was ignored or clamped"
+    assert epoch_metric(at) == 0
+    click(at, "Step")
+    assert epoch_metric(at) == 1
+
+
+def test_divergence_pauses_and_explains_and_reset_recovers():
+    at = open_playground({"dataset": "plane", "learning_rate": "10", "layers": "8,8", "activations": "relu"})
+    for _ in range(3):
+        click(at, "Step")
+    run = run_of(at)
+    assert run.diverged
+    assert any("learning rate" in e.value and "too high" in e.value for e in at.error)
+    assert not at.session_state[state.PLAYING]
+    click(at, "Play")  # refused while diverged
+    assert not at.session_state[state.PLAYING]
+    click(at, "Reset")
+    assert not run_of(at).diverged and epoch_metric(at) == 0
+    assert not at.error
+
+
+def test_the_config_is_mirrored_into_the_url():
+    at = open_playground()
+    at.selectbox(key="w_dataset").set_value("xor").run()
+    assert at.query_params["dataset"] == "xor"

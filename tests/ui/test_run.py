@@ -1,0 +1,129 @@
+"""A Playground run without Streamlit: data, model, training, settings that keep or reset weights."""
+
+import numpy as np
+import pytest
+
+from nnlib import features
+from ui import limits
+from ui.config import Config
+from ui.run import PlaygroundRun, build_model, grid_points, loss_name, make_data, r2_score
+
+
+def new_run(**changes) -> PlaygroundRun:
+    config = Config(**changes)
+    return PlaygroundRun(config, make_data(config))
+
+
+def test_same_seed_same_data_weights_and_history():
+    a, b = new_run(seed=3), new_run(seed=3)
+    np.testing.assert_array_equal(a.data.X_train, b.data.X_train)
+    for wa, wb in zip(a.model.get_weights(), b.model.get_weights()):
+        np.testing.assert_array_equal(wa, wb)
+    a.train(5)
+    b.train(5)
+    assert a.history.loss == b.history.loss
+
+
+def test_another_seed_gives_other_data_and_weights():
+    a, b = new_run(seed=3), new_run(seed=4)
+    assert not np.array_equal(a.data.X_train, b.data.X_train)
+    assert not np.array_equal(a.model.get_weights()[0], b.model.get_weights()[0])
+
+
+def test_training_in_frames_equals_training_at_once():
+    """Five frames of two epochs give the same history as one call of ten: the loop adds nothing."""
+    a, b = new_run(), new_run()
+    for _ in range(5):
+        a.train(2)
+    b.train(10)
+    np.testing.assert_allclose(a.history.loss, b.history.loss)
+    assert a.history.epoch == list(range(1, 11))
+
+
+def test_default_config_learns_the_circle():
+    run = new_run()
+    run.train(300)
+    assert run.history.val_score[-1] > 0.9
+
+
+@pytest.mark.parametrize(("dataset", "kind", "loss"), [
+    ("xor", "binary", "binary_crossentropy"),
+    ("blobs", "multiclass", "sparse_categorical_crossentropy"),
+    ("sine", "regression", "mse"),
+])
+def test_output_layer_and_loss_follow_the_problem(dataset, kind, loss):
+    run = new_run(dataset=dataset)
+    assert run.data.kind == kind
+    assert run.model.loss.name == loss
+    outputs = run.data.n_classes if kind == "multiclass" else 1
+    assert run.grid_output().shape == (limits.GRID_RESOLUTION**2, outputs)
+
+
+def test_multiclass_mse_uses_one_hot_targets():
+    run = new_run(dataset="blobs", classes=4, loss="mse")
+    assert run.model.loss.name == "mse"
+    assert run.targets_train.shape == (len(run.data.y_train), 4)
+    run.train(2)
+    assert np.isfinite(run.history.loss).all()
+
+
+def test_loss_choices_map_to_the_problem():
+    assert loss_name(Config(loss="mae"), "binary") == "binary_crossentropy"  # MAE is for regression only
+    assert loss_name(Config(loss="crossentropy"), "regression") == "mse"
+    assert loss_name(Config(loss="mae"), "regression") == "mae"
+
+
+def test_apply_keeps_weights_and_optimizer_state():
+    run = new_run(optimizer="adam", learning_rate=0.01)
+    run.train(1)
+    weights, optimizer = run.model.get_weights(), run.model.optimizer
+    run.apply(Config(optimizer="adam", learning_rate=0.1, regularization="l2", reg_rate=0.01))
+    assert run.model.optimizer is optimizer and optimizer.learning_rate == 0.1
+    assert run.model.layers[0].kernel_regularizer.l2 == 0.01
+    for a, b in zip(weights, run.model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    run.apply(Config(optimizer="sgd", learning_rate=0.1))
+    assert run.model.optimizer.name == "sgd"
+    assert run.model.layers[0].kernel_regularizer is None
+
+
+def test_divergence_is_flagged_and_training_stops():
+    run = new_run(dataset="plane", learning_rate=10.0, layers=(8, 8), activations=("relu", "relu"))
+    for _ in range(5):
+        run.train(2)
+    assert run.diverged
+    assert not np.isfinite(run.history.loss[-1])
+    assert run.train(5) == 0
+
+
+def test_the_epoch_cap_holds(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_EPOCHS_PER_RUN", 7)
+    run = new_run()
+    assert run.train(5) == 5 and run.train(5) == 2 and run.train(5) == 0
+    assert run.at_cap
+
+
+def test_grid_points_cover_the_domain_top_row_first():
+    grid = grid_points(4)
+    assert grid.shape == (16, 2)
+    assert grid[0, 1] > grid[-1, 1] and grid[0, 0] < grid[3, 0]
+    np.testing.assert_allclose(grid[:4, 0], [-4.5, -1.5, 1.5, 4.5])
+
+
+def test_grid_uses_the_same_features_as_training():
+    run = new_run(features=("x1sq", "sinx2"))
+    np.testing.assert_array_equal(run.grid_inputs, features.expand(run.grid, ["x1sq", "sinx2"]))
+    assert run.model.input_dim == 2
+
+
+def test_zero_hidden_layers_and_dropout_build():
+    model = build_model(Config(layers=(), activations=()), make_data(Config()))
+    assert len(model.layers) == 1
+    model = build_model(Config(dropout=0.5), make_data(Config()))
+    assert [layer.kind for layer in model.layers] == ["Dense", "Dropout", "Dense", "Dropout", "Dense"]
+
+
+def test_r2_on_known_values():
+    y = np.array([1.0, 2.0, 3.0])
+    assert r2_score(y, y) == 1.0
+    assert r2_score(y, np.full(3, 2.0)) == pytest.approx(0.0)
