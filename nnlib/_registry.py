@@ -13,3 +13,11 @@ def lookup(kind: str, registry: dict[str, Any], name: str) -> Any:
     except (KeyError, TypeError):
         choices = sorted(k for k in registry if isinstance(k, str))
         raise ValueError(f"unknown {kind} {name!r}; choose one of {choices}") from None
+
+
+def from_config(kind: str, cls: type, config: dict) -> Any:
+    """``cls(**config)``, with unexpected or mistyped settings as a ValueError instead of a TypeError."""
+    try:
+        return cls(**config)
+    except TypeError as err:
+        raise ValueError(f"bad {kind} config {config!r}: {err}") from None

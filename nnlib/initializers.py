@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlib._registry import lookup
+from nnlib._registry import from_config, lookup
 
 
 def _fans(shape: tuple[int, ...]) -> tuple[int, int]:
@@ -150,8 +150,7 @@ def get(init: str | Initializer | dict) -> Initializer:
         return init
     if isinstance(init, dict):
         config = dict(init)
-        cls = lookup("initializer", INITIALIZERS, config.pop("name", None))
-        return cls(**config)
+        return from_config("initializer", lookup("initializer", INITIALIZERS, config.pop("name", None)), config)
     return lookup("initializer", INITIALIZERS, init)()
 
 

@@ -61,6 +61,11 @@ class Loss:
         """Loss and dL/dz when the output activation is ``fused_activation``."""
         raise NotImplementedError
 
+    def fused_value(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> float:
+        """The loss exactly as ``value_and_dz`` computes it (from z, so never clipped): evaluate uses it
+        too, so the reported loss is the function whose gradient training follows."""
+        raise NotImplementedError
+
     def value(self, a: np.ndarray, y: np.ndarray) -> float:
         return self.value_and_grad(a, y)[0]
 
@@ -102,10 +107,12 @@ class BinaryCrossentropy(Loss):
         value = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
         return float(value), (p - y) / (p * (1 - p)) / y.size
 
-    def value_and_dz(self, z, a, y):
+    def fused_value(self, z, a, y):
         # -[y log s(z) + (1-y) log(1-s(z))] = log(1 + e^z) - z*y, and logaddexp never overflows
-        value = np.mean(np.logaddexp(0.0, z) - z * y)
-        return float(value), (a - y) / y.size
+        return float(np.mean(np.logaddexp(0.0, z) - z * y))
+
+    def value_and_dz(self, z, a, y):
+        return self.fused_value(z, a, y), (a - y) / y.size
 
 
 class CategoricalCrossentropy(Loss):
@@ -126,10 +133,11 @@ class CategoricalCrossentropy(Loss):
         m = len(y)
         return float(-np.sum(y * np.log(p)) / m), -y / p / m
 
+    def fused_value(self, z, a, y):
+        return float(np.sum(y * (_logsumexp(z) - z)) / len(y))
+
     def value_and_dz(self, z, a, y):
-        m = len(y)
-        value = np.sum(y * (_logsumexp(z) - z)) / m
-        return float(value), (a - y) / m
+        return self.fused_value(z, a, y), (a - y) / len(y)
 
 
 class SparseCategoricalCrossentropy(Loss):
@@ -165,18 +173,21 @@ class SparseCategoricalCrossentropy(Loss):
         grad[rows, y] = -1.0 / picked / m
         return float(-np.log(picked).sum() / m), grad
 
-    def value_and_dz(self, z, a, y):
+    def fused_value(self, z, a, y):
         m = len(y)
         rows = _arange(m)
         picked = a[rows, y]
         if picked.min() > _TINY:  # log of the softmax itself is exact here, and cheaper
-            value = -np.log(picked).sum() / m
-        else:  # some probability underflowed: go through log-sum-exp
-            value = np.sum(_logsumexp(z)[:, 0] - z[rows, y]) / m
+            return float(-np.log(picked).sum() / m)
+        return float(np.sum(_logsumexp(z)[:, 0] - z[rows, y]) / m)  # some probability underflowed
+
+    def value_and_dz(self, z, a, y):
+        m = len(y)
+        rows = _arange(m)
         dz = a.copy()
         dz[rows, y] -= 1.0
         dz *= 1.0 / m
-        return float(value), dz
+        return self.fused_value(z, a, y), dz
 
 
 LOSSES: dict[str, type[Loss]] = {

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -48,8 +48,8 @@ METRICS: dict[str, Metric] = {
 
 def resolve(name: str, loss_name: str, n_outputs: int) -> Metric:
     """The metric function for ``name``; "accuracy"/"acc" picks the variant that fits the loss."""
-    if name in ("accuracy", "acc"):
-        if loss_name == "sparse_categorical_crossentropy":
-            return sparse_categorical_accuracy
-        return binary_accuracy if n_outputs == 1 else categorical_accuracy
-    return lookup("metric", {**METRICS, "accuracy": None}, name)
+    if isinstance(name, str) and name.lower() in ("accuracy", "acc"):
+        by_loss = {"sparse_categorical_crossentropy": sparse_categorical_accuracy,
+                   "categorical_crossentropy": categorical_accuracy, "binary_crossentropy": binary_accuracy}
+        return by_loss.get(loss_name, binary_accuracy if n_outputs == 1 else categorical_accuracy)
+    return lookup("metric", {**METRICS, "accuracy": None}, name)  # "accuracy" is handled above

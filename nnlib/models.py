@@ -20,6 +20,7 @@ from nnlib.callbacks import Callback, History
 from nnlib.layers import LAYERS, Dense, Layer
 from nnlib.random import make_rng
 
+
 class _Plan(NamedTuple):
     fused: bool  # the loss supplies dL/dz of the output layer
     steps: list  # (layer, needs input gradient, receives dL/dz) from the output down
@@ -93,11 +94,12 @@ class Sequential:
     def compile(self, optimizer="rmsprop", loss=None, metrics=None) -> None:
         if loss is None:
             raise ValueError("compile needs a loss, e.g. loss='sparse_categorical_crossentropy'")
-        self.optimizer = _optimizers.get(optimizer)
-        self.loss = _losses.get(loss)
-        self.metric_names = list(metrics or [])
-        for name in self.metric_names:  # fail now, not in the middle of fit
-            _metrics.resolve(name, self.loss.name, 1)
+        if metrics is not None and not isinstance(metrics, (list, tuple)):
+            raise ValueError(f"compile needs metrics as a list such as ['accuracy'], received {metrics!r}")
+        optimizer, loss, names = _optimizers.get(optimizer), _losses.get(loss), list(metrics or [])
+        for name in names:  # fail now, not in the middle of fit
+            _metrics.resolve(name, loss.name, 1)
+        self.optimizer, self.loss, self.metric_names = optimizer, loss, names
 
     def _require_compiled(self, what: str) -> None:
         if self.loss is None:
@@ -110,20 +112,31 @@ class Sequential:
     def _backprop_plan(self) -> _Plan:
         """What every training step needs to know, worked out once per call rather than per batch."""
         out = self.layers[-1]
-        act = getattr(out, "activation", None)
-        fused = act is not None and self.loss.fused_activation == act.name
+        fused = self._is_fused()
         order = self.layers[::-1]
         steps = [(layer, layer is not self.layers[0], fused and layer is out) for layer in order]
         regularized = [layer for layer in self.layers if getattr(layer, "has_regularizer", False)]
         return _Plan(fused, steps, regularized)
 
+    def _is_fused(self) -> bool:
+        act = getattr(self.layers[-1], "activation", None)
+        return act is not None and self.loss.fused_activation == act.name
+
+    def _data_loss(self, a: np.ndarray, y: np.ndarray) -> float:
+        """The loss (without penalties) of the forward pass that produced ``a``, computed as training
+        computes it: from the output's z when the loss is fused, so evaluate and fit agree."""
+        if self._is_fused():
+            return self.loss.fused_value(self.layers[-1]._z, a, y)
+        return self.loss.value(a, y)
+
     def _metric_fns(self):
         return [(name, _metrics.resolve(name, self.loss.name, self.output_dim)) for name in self.metric_names]
 
     # --- the core passes ----------------------------------------------------------------------------
-    def _forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+    def _forward(self, x: np.ndarray, training: bool = False, rng: np.random.Generator | None = None):
+        rng = self.rng if rng is None else rng
         for layer in self.layers:
-            x = layer.forward(x, training, self.rng)
+            x = layer.forward(x, training, rng)
         return x
 
     def _loss_and_backward(self, a: np.ndarray, y: np.ndarray, plan: _Plan) -> float:
@@ -142,8 +155,8 @@ class Sequential:
             layer.add_penalty_gradients()
         return value
 
-    def _train_step(self, x: np.ndarray, y: np.ndarray, plan: _Plan) -> tuple[float, np.ndarray]:
-        a = self._forward(x, training=True)
+    def _train_step(self, x: np.ndarray, y: np.ndarray, plan: _Plan, rng=None) -> tuple[float, np.ndarray]:
+        a = self._forward(x, training=True, rng=rng)
         value = self._loss_and_backward(a, y, plan)
         if math.isfinite(value):  # a diverged step leaves the weights at their last finite values
             self.optimizer.apply([self._params], [self._grads])
@@ -164,23 +177,26 @@ class Sequential:
         batch_size = _check_batch_size(batch_size, len(x))
         epochs, initial_epoch = _check_epochs(epochs, initial_epoch)
         rng = self.rng if seed is None else make_rng(seed)
+        if callbacks is not None and not isinstance(callbacks, (list, tuple)):
+            raise ValueError(f"callbacks must be a list of Callback objects, received {type(callbacks).__name__}")
         history = History()
         history.params = {"epochs": epochs, "steps": math.ceil(len(x) / batch_size), "verbose": verbose}
         hooks = _CallbackList([history, *(callbacks or [])], self)
         self.history, self.stop_training, self.diverged = history, False, False
         metric_fns, plan = self._metric_fns(), self._backprop_plan()
         hooks.call("on_train_begin", {})
-        for epoch in range(initial_epoch, epochs):
-            hooks.call("on_epoch_begin", epoch, {})
-            logs = self._run_epoch(x, y, batch_size, shuffle, rng, metric_fns, hooks, plan)
-            if validation_data is not None:
-                logs.update(self._validation_logs(validation_data, metric_fns))
-            logs["grad_norms"] = self._last_batch_norms()
-            hooks.call("on_epoch_end", epoch, logs)
-            if verbose:
-                _print_epoch(epoch, epochs, logs)
-            if self.diverged or self.stop_training:
-                break
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported, never raised or warned
+            for epoch in range(initial_epoch, epochs):
+                hooks.call("on_epoch_begin", epoch, {})
+                logs = self._run_epoch(x, y, batch_size, shuffle, rng, metric_fns, hooks, plan)
+                if validation_data is not None:
+                    logs.update(self._validation_logs(validation_data, metric_fns))
+                logs["grad_norms"] = self._last_batch_norms()
+                hooks.call("on_epoch_end", epoch, logs)
+                if verbose:
+                    _print_epoch(epoch, epochs, logs)
+                if self.diverged or self.stop_training:
+                    break
         history.diverged = self.diverged
         hooks.call("on_train_end", {})
         return history
@@ -199,7 +215,9 @@ class Sequential:
         seen = 0
         for batch, start in enumerate(range(0, n, batch_size)):
             xb, yb = x[start:start + batch_size], y[start:start + batch_size]
-            value, a = self._train_step(xb, yb, plan)
+            if hooks.batch_hooks:
+                hooks.call("on_train_batch_begin", batch, {})
+            value, a = self._train_step(xb, yb, plan, rng)
             m = len(xb)
             totals[0] += value * m
             for j, (_, fn) in enumerate(metric_fns, 1):
@@ -210,6 +228,8 @@ class Sequential:
                 break
             if hooks.batch_hooks:
                 hooks.call("on_train_batch_end", batch, {"loss": value})
+                if self.stop_training:  # as Keras: a batch hook can end the epoch at once
+                    break
         means = totals / seen
         return {"loss": float(means[0]), **{name: float(v) for (name, _), v in zip(metric_fns, means[1:])}}
 
@@ -225,7 +245,7 @@ class Sequential:
         self._require_compiled("test_on_batch")
         x, y = self._prepare(x, y, "x", "y")
         a = self._forward(x)
-        value = self.loss.value(a, y) + self._penalty()
+        value = self._data_loss(a, y) + self._penalty()
         return self._as_keras_result(value, a, y)
 
     def _as_keras_result(self, value, a, y):
@@ -245,8 +265,13 @@ class Sequential:
         return values if len(values) > 1 else values[0]
 
     def _evaluate_prepared(self, x, y, metric_fns) -> dict:
-        a = self._predict_array(x)
-        results = {"loss": self.loss.value(a, y) + self._penalty()}
+        outputs, losses = [], []
+        for i in range(0, len(x), PREDICT_CHUNK):  # chunks bound memory; each loss needs its own z
+            outputs.append(self._forward(x[i:i + PREDICT_CHUNK]))
+            losses.append(self._data_loss(outputs[-1], y[i:i + PREDICT_CHUNK]))
+        a = outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
+        value = losses[0] if len(losses) == 1 else float(np.average(losses, weights=[len(o) for o in outputs]))
+        results = {"loss": value + self._penalty()}
         results.update({name: fn(a, y) for name, fn in metric_fns})
         return results
 
@@ -256,6 +281,8 @@ class Sequential:
     def predict(self, x, batch_size: int | None = None, verbose: int = 0) -> np.ndarray:
         x = self._check_x(x, "x")
         self._ensure_built(x)
+        if batch_size is not None:
+            batch_size = _check_batch_size(batch_size, len(x))
         return self._predict_array(x, batch_size)
 
     def _predict_array(self, x: np.ndarray, batch_size: int | None = None) -> np.ndarray:
@@ -349,6 +376,7 @@ class Sequential:
         return text
 
     def __repr__(self) -> str:
+        self._build_if_shape_known()  # so a model given input_shape shows its sizes: Dense(2→8, tanh)
         return f"Sequential([{', '.join(map(repr, self.layers))}])"
 
     def to_config(self) -> dict:
@@ -407,10 +435,11 @@ class Sequential:
 
 # --- helpers ------------------------------------------------------------------------------------------
 def _feature_count(input_shape) -> int:
-    shape = (input_shape,) if isinstance(input_shape, (int, np.integer)) else tuple(input_shape)
+    shape = tuple(input_shape) if isinstance(input_shape, (tuple, list)) else (input_shape,)
     if shape and shape[0] is None:  # Keras style (None, features)
         shape = shape[1:]
-    if len(shape) != 1 or not isinstance(shape[0], (int, np.integer)) or shape[0] < 1:
+    if (len(shape) != 1 or isinstance(shape[0], bool) or not isinstance(shape[0], (int, np.integer))
+            or shape[0] < 1):
         raise ValueError(f"input shape must be (features,), received {input_shape!r}")
     return int(shape[0])
 
@@ -510,11 +539,12 @@ class _CallbackList:
             cb.set_model(model)
         self.callbacks = callbacks
         # only pay for per-batch calls when someone overrides the hook
-        self.batch_hooks = [cb for cb in callbacks if _overrides(cb, "on_train_batch_end")]
+        self._per_batch = {hook: [cb for cb in callbacks if _overrides(cb, hook)]
+                           for hook in ("on_train_batch_begin", "on_train_batch_end")}
+        self.batch_hooks = any(self._per_batch.values())
 
     def call(self, hook: str, *args) -> None:
-        targets = self.batch_hooks if hook == "on_train_batch_end" else self.callbacks
-        for cb in targets:
+        for cb in self._per_batch.get(hook, self.callbacks):
             getattr(cb, hook)(*args)
 
 

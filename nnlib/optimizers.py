@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlib._registry import lookup
+from nnlib._registry import from_config, lookup
 
 
 def _check_rate(name: str, value: float, *, upper: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be a number, received {value!r}")
     value = float(value)
     if not np.isfinite(value) or value < 0 or (upper is not None and value >= upper):
         bound = f" and < {upper}" if upper is not None else ""
@@ -158,7 +160,7 @@ def get(optimizer: str | Optimizer | dict) -> Optimizer:
         return optimizer
     if isinstance(optimizer, dict):
         config = dict(optimizer)
-        return lookup("optimizer", OPTIMIZERS, config.pop("name", None))(**config)
+        return from_config("optimizer", lookup("optimizer", OPTIMIZERS, config.pop("name", None)), config)
     return lookup("optimizer", OPTIMIZERS, optimizer)()
 
 

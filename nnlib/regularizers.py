@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlib._registry import lookup
+from nnlib._registry import from_config, lookup
 
 
 class Regularizer:
     def __init__(self, l1: float = 0.0, l2: float = 0.0):
         for label, value in (("l1", l1), ("l2", l2)):
-            if not (np.isfinite(value) and value >= 0):
+            numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+            if not (numeric and np.isfinite(value) and value >= 0):
                 raise ValueError(f"regularizer needs {label} >= 0 and finite, received {label}={value}")
         self.l1, self.l2 = float(l1), float(l2)
 
@@ -58,5 +59,5 @@ def get(reg: str | Regularizer | dict | None) -> Regularizer | None:
     if reg is None or isinstance(reg, Regularizer):
         return reg
     if isinstance(reg, dict):
-        return Regularizer(**reg)
+        return from_config("regularizer", Regularizer, reg)
     return lookup("regularizer", REGULARIZERS, reg)()

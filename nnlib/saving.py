@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import zipfile
 
 import numpy as np
@@ -22,8 +23,13 @@ CONFIG_KEY = "config"
 def save_model(model, path) -> None:
     """Write ``model`` to ``path`` (a filename or a binary file object)."""
     config = {"format": FORMAT, "version": VERSION, "model": model.to_config()}
-    arrays = {f"weight_{i}": w for i, w in enumerate(model.get_weights())}
-    np.savez_compressed(path, **{CONFIG_KEY: np.array(json.dumps(config))}, **arrays)
+    arrays = {CONFIG_KEY: np.array(json.dumps(config)),
+              **{f"weight_{i}": w for i, w in enumerate(model.get_weights())}}
+    if isinstance(path, (str, os.PathLike)):  # exactly this path: np.savez would append ".npz" to others
+        with open(path, "wb") as file:
+            np.savez_compressed(file, **arrays)
+    else:
+        np.savez_compressed(path, **arrays)
 
 
 def model_to_bytes(model) -> bytes:
@@ -34,7 +40,7 @@ def model_to_bytes(model) -> bytes:
 
 def load_model(source, *, max_bytes: int = MAX_UNCOMPRESSED_BYTES):
     """Read a model saved by ``save``; ``source`` is a path, bytes or a binary file object."""
-    from nnlib.models import Sequential
+    from nnlib.models import Sequential, _feature_count
 
     if isinstance(source, (bytes, bytearray)):
         source = io.BytesIO(source)
@@ -44,16 +50,35 @@ def load_model(source, *, max_bytes: int = MAX_UNCOMPRESSED_BYTES):
             contents = {name: archive[name] for name in archive.files}
     except ValueError as err:  # object arrays need pickle, which we refuse
         raise ValueError(f"not a valid nnlib model file: {err}") from None
-    except (OSError, EOFError, zipfile.BadZipFile, KeyError) as err:
+    except Exception as err:  # hostile bytes: BadZipFile, zlib.error, EOFError, MemoryError for a huge header, ...
         raise ValueError(f"not a valid nnlib model file ({type(err).__name__}: {err})") from None
     config = _read_config(contents)
     weights = _read_weights(contents)
-    model = Sequential.from_config(config["model"], seed=0)
-    model._build_if_shape_known()
-    if not model.built:
+    spec = {k: v for k, v in config["model"].items() if k != "input_dim"}
+    model = Sequential.from_config(spec, seed=0)  # not built yet: nothing allocated before the check below
+    input_dim = config["model"].get("input_dim")
+    if input_dim is None and model.layers and model.layers[0].input_shape is not None:
+        input_dim = model.layers[0].input_shape[0]
+    if input_dim is None:
         raise ValueError("the model config does not say its input size")
+    input_dim = _feature_count(input_dim)
+    _check_weight_shapes(model.layers, input_dim, weights)
+    model.build((input_dim,))
     model.set_weights(weights)
     return model
+
+
+def _check_weight_shapes(layers, input_dim: int, weights: list[np.ndarray]) -> None:
+    """The arrays must be exactly what the config's layers need (checked before allocating anything)."""
+    expected = []
+    for layer in layers:
+        expected += layer.param_shapes(input_dim)
+        input_dim = layer.output_dim(input_dim)
+    if len(weights) != len(expected):
+        raise ValueError(f"the model file has {len(weights)} weight arrays, but its config needs {len(expected)}")
+    for i, (w, shape) in enumerate(zip(weights, expected)):
+        if w.shape != tuple(shape):
+            raise ValueError(f"weight_{i} has shape {w.shape}, but the model config needs {tuple(shape)}")
 
 
 def _check_archive(source, max_bytes: int) -> None:
@@ -78,12 +103,13 @@ def _read_config(contents: dict) -> dict:
         raise ValueError("not an nnlib model file: 'config' is not a JSON string")
     try:
         config = json.loads(str(raw))
-    except json.JSONDecodeError as err:
+    except (json.JSONDecodeError, RecursionError) as err:  # RecursionError: absurdly deep nesting
         raise ValueError(f"the model config is not valid JSON: {err}") from None
     if not isinstance(config, dict) or config.get("format") != FORMAT:
         raise ValueError(f"not an nnlib model file: format is {_get(config, 'format')!r}, expected {FORMAT!r}")
     if config.get("version") != VERSION:
-        raise ValueError(f"unsupported nnlib model version {config.get('version')!r}; this nnlib reads version {VERSION}")
+        raise ValueError(f"unsupported nnlib model version {config.get('version')!r}; "
+                         f"this nnlib reads version {VERSION}")
     if not isinstance(config.get("model"), dict):
         raise ValueError("the model config has no 'model' section")
     return config
