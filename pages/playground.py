@@ -11,5 +11,7 @@ controls.write_url(config)
 run = state.run_for(config)
 for notice in st.session_state.get(state.NOTICES, []):
     st.warning(notice)
-live.run_controls()
+live.problem_caption(run)
+live.run_controls(run)
+live.view_options()
 live.training_panel()

@@ -43,7 +43,7 @@ class Config:
     learning_rate: float = 0.03
     regularization: str = "none"
     reg_rate: float = 0.0
-    epochs_per_frame: int = 6
+    epochs_per_frame: int = 8
     seed: int = 0
 
     # Which settings a change of restarts training from fresh weights; the rest keep the weights.

@@ -14,6 +14,7 @@ from ui.config import Config
 
 PREFIX = "w_"
 N_LAYERS = PREFIX + "n_layers"
+UPLOAD_ERROR = "pg_upload_error"  # the message for a rejected CSV, until the next upload
 
 
 def _key(name: str) -> str:
@@ -125,20 +126,29 @@ def _data_controls() -> dict:
 
 
 def _upload_controls() -> None:
-    upload = st.file_uploader("Upload CSV (columns x1, x2, label)", type=["csv", "txt"], key=_key("csv"))
-    if upload is not None and upload.file_id != st.session_state.get(state.UPLOAD_ID):
-        try:
-            table = datasets.read_csv_table(upload, max_rows=limits.UPLOAD_MAX_ROWS,
-                                            max_bytes=limits.UPLOAD_MAX_BYTES)
-        except ValueError as err:
-            st.error(f"That CSV could not be used: {err}")
-        else:
-            st.session_state[state.UPLOAD], st.session_state[state.UPLOAD_ID] = table, upload.file_id
-            st.session_state[_key("dataset")] = "upload"
-            for note in table.notes:
-                state.notify(note)
-            _changed()
-            st.rerun()
+    st.file_uploader("Upload CSV (columns x1, x2, label)", type=["csv", "txt"], key=_key("csv"),
+                     on_change=_read_upload)
+    if st.session_state.get(UPLOAD_ERROR):
+        st.error(st.session_state[UPLOAD_ERROR])
+
+
+def _read_upload() -> None:
+    """A callback, so the dataset widget can still be switched to the upload before it is drawn.
+    A rejected file leaves the current data and run untouched."""
+    upload = st.session_state.get(_key("csv"))
+    st.session_state.pop(UPLOAD_ERROR, None)
+    if upload is None:
+        return
+    try:
+        table = datasets.read_csv_table(upload, max_rows=limits.UPLOAD_MAX_ROWS, max_bytes=limits.UPLOAD_MAX_BYTES)
+    except ValueError as err:
+        st.session_state[UPLOAD_ERROR] = f"That CSV could not be used: {err}"
+        return
+    st.session_state[state.UPLOAD], st.session_state[state.UPLOAD_ID] = table, upload.file_id
+    st.session_state[_key("dataset")] = "upload"
+    _changed()
+    for note in table.notes:
+        state.notify(note)
 
 
 def _feature_controls() -> tuple[str, ...]:

@@ -16,5 +16,5 @@ UPLOAD_MAX_BYTES = 2_000_000  # keep equal to .streamlit/config.toml's maxUpload
 UPLOAD_MAX_ROWS = 5000
 
 IDLE_PAUSE_SECONDS = 15 * 60  # playing stops after this long without a user action
-FRAME_INTERVAL_SECONDS = 0.1  # pause between live frames (the browser waits this long after each)
+FRAME_INTERVAL_SECONDS = 0.08  # the browser asks for a frame this often (setInterval); a busy server drops some
 HISTORY_POINTS = 300  # loss-curve points sent per frame, at most (older epochs are thinned)

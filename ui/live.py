@@ -12,8 +12,10 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 
+from nnlib import datasets
 from ui import charts, inside, limits, state
 from ui.png import png_data_uri
 from ui.run import PlaygroundRun
@@ -27,14 +29,38 @@ LIVE_VIEW = st.components.v2.component(
     "nnpg_live_view", js=(_ASSETS / "liveview.js").read_text(), css=(_ASSETS / "liveview.css").read_text())
 
 
-def run_controls() -> None:
+def run_controls(run: PlaygroundRun) -> None:
     playing = st.session_state.get(state.PLAYING, False)
-    cols = st.columns([1, 1, 1, 1, 4])
+    cols = st.columns([1, 1, 1, 1, 2, 2])
     cols[0].button("Play", on_click=state.play, type="primary", disabled=playing, use_container_width=True)
     cols[1].button("Pause", on_click=state.pause, disabled=not playing, use_container_width=True)
     cols[2].button("Step", on_click=state.step, help="Train exactly one epoch.", use_container_width=True)
     cols[3].button("Reset", on_click=state.reset, help="Fresh weights from the same seed (epoch 0).",
                    use_container_width=True)
+    cols[5].download_button("Download data (CSV)", data=lambda: _data_csv(run), file_name="playground-data.csv",
+                            mime="text/csv", use_container_width=True,
+                            help="Train and test points as x1, x2, label: edit them and upload them again.")
+
+
+def _data_csv(run: PlaygroundRun) -> str:
+    d = run.data
+    return datasets.to_csv(np.vstack([d.X_train, d.X_test]), np.concatenate([d.y_train, d.y_test]))
+
+
+def problem_caption(run: PlaygroundRun) -> None:
+    d = run.data
+    kind = {"binary": "binary classification", "multiclass": f"{d.n_classes}-class classification",
+            "regression": "regression"}[d.kind]
+    st.caption(f"Problem: **{kind}** · {len(d.y_train)} training and {len(d.y_test)} test points · "
+               f"loss: {run.model.loss.name.replace('_', ' ')} · model: `{run.model!r}`")
+
+
+def view_options() -> None:
+    """Drawn outside the live fragment: a toggle is a full rerun, and ticks stay light."""
+    options = st.columns(3)
+    options[0].toggle("Show test data", key=SHOW_TEST, on_change=state.touch)
+    options[1].toggle("Discretize output", key=DISCRETIZE, on_change=state.touch)
+    options[2].toggle("Log-scale loss", key=LOG_LOSS, on_change=state.touch)
 
 
 def training_panel() -> None:
@@ -51,10 +77,8 @@ def _tick() -> None:
         epoch = run.epoch
     _metrics(run, epoch)
     _status(run)
-    options = st.columns(3)
-    show_test = options[0].toggle("Show test data", key=SHOW_TEST)
-    discretize = options[1].toggle("Discretize output", key=DISCRETIZE)
-    log_loss = options[2].toggle("Log-scale loss", key=LOG_LOSS)
+    ss = st.session_state
+    show_test, discretize, log_loss = ss.get(SHOW_TEST, False), ss.get(DISCRETIZE, False), ss.get(LOG_LOSS, False)
     image = charts.output_rgb(output, run.data.kind, limits.GRID_RESOLUTION, discretize)
     payload = charts.live_view_payload(
         image_uri=png_data_uri(image), data=run.data, history=run.history, score_label=_score_label(run),

@@ -56,3 +56,25 @@ def test_garbage_parameters_show_a_notice_and_a_working_page(page, app_url):
     assert "Ignored" in page.locator('[data-testid="stAlert"]').first.inner_text()
     page.locator(".nnpg-live canvas.plane").wait_for()
     assert_no_exception(page)
+
+
+def upload(page, name: str, content: bytes) -> None:
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": content})
+
+
+def test_csv_upload_errors_are_shown_and_a_good_file_trains(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page)
+    upload(page, "broken.csv", b"x1,x2,label\n1,2,0\n3,oops,1\n")
+    page.get_by_text("That CSV could not be used").wait_for()
+    assert "oops" in page.get_by_text("That CSV could not be used").inner_text()
+    page.get_by_text(DATASETS["circle"].description[:30]).wait_for()  # the previous data is still there
+
+    rows = "".join(f"{x},{x * 0.5},{int(x > 0)}\n" for x in range(-5, 6) if x)
+    upload(page, "mine.csv", ("x1,x2,label\n" + rows).encode())
+    page.get_by_text("Problem: binary classification").wait_for()
+    page.get_by_role("button", name="Step").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === '1')")
+    assert_no_exception(page)

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui import state
+from nnlib import datasets
+from ui import live, state
 
 TIMEOUT = 60
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -149,3 +150,22 @@ def test_the_config_is_mirrored_into_the_url():
     at = open_playground()
     at.selectbox(key="w_dataset").set_value("xor").run()
     assert at.query_params["dataset"] == "xor"
+
+
+def test_idle_sessions_pause_by_themselves(monkeypatch):
+    at = open_playground()
+    click(at, "Play")
+    assert at.session_state[state.PLAYING]
+    monkeypatch.setattr(state, "idle_seconds", lambda: 10**6)
+    at.run()
+    assert not at.session_state[state.PLAYING]
+    assert any("without interaction" in i.value for i in at.info)
+
+
+def test_the_data_download_reads_back_as_the_same_points():
+    at = open_playground()
+    run = run_of(at)
+    X, y, kind = datasets.load_csv(live._data_csv(run))
+    assert kind == "binary" and len(y) == len(run.data.y_train) + len(run.data.y_test)
+    np.testing.assert_array_equal(X[: len(run.data.X_train)], run.data.X_train)
+
