@@ -7,6 +7,11 @@ st.set_page_config(page_title="NumPy Neural Playground", page_icon="🧠", layou
 pages = {
     "Play": [
         st.Page("pages/playground.py", title="Playground", icon="🎛️", default=True),
+        st.Page("pages/lessons.py", title="Lessons", icon="🎓"),
+    ],
+    "Experiment": [
+        st.Page("pages/compare.py", title="Compare runs", icon="⚖️"),
+        st.Page("pages/sweep.py", title="Sweeps", icon="🧹"),
     ],
     "Learn": [
         st.Page("pages/backprop.py", title="Backprop, step by step", icon="🔗"),
