@@ -17,4 +17,5 @@ UPLOAD_MAX_ROWS = 5000
 
 IDLE_PAUSE_SECONDS = 15 * 60  # playing stops after this long without a user action
 FRAME_INTERVAL_SECONDS = 0.08  # the browser asks for a frame this often (setInterval); a busy server drops some
+FRAME_TRAIN_SECONDS = 0.05  # training time per frame at most; a busy server trains fewer epochs per frame
 HISTORY_POINTS = 300  # loss-curve points sent per frame, at most (older epochs are thinned)

@@ -95,7 +95,7 @@ def _advance(run: PlaygroundRun) -> None:
         _stop(f"Paused after {limits.IDLE_PAUSE_SECONDS // 60} minutes without interaction. Press Play to go on.")
     if run.lock.acquire(blocking=False):  # another thread is training this run: skip, don't queue
         try:
-            run.train(run.config.epochs_per_frame)
+            run.train(run.epochs_for_frame())
         finally:
             run.lock.release()
     if run.diverged:

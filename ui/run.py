@@ -154,6 +154,7 @@ class PlaygroundRun:
         self.diverged = False
         self.lock = threading.Lock()
         self.train_seconds = 0.0
+        self.seconds_per_epoch: float | None = None  # recent wall time per epoch, smoothed
         self.upload_id = None  # which uploaded file the data came from, for dataset "upload"
 
     def _targets(self, y: np.ndarray) -> np.ndarray:
@@ -192,8 +193,20 @@ class PlaygroundRun:
                                 validation_data=(self.inputs_test, self.targets_test),
                                 callbacks=[_Recorder(self)])
         self.diverged = result.diverged
-        self.train_seconds += time.perf_counter() - start
-        return self.epoch - before
+        elapsed, done = time.perf_counter() - start, self.epoch - before
+        self.train_seconds += elapsed
+        if done:
+            pace, last = elapsed / done, self.seconds_per_epoch
+            self.seconds_per_epoch = pace if last is None else 0.7 * last + 0.3 * pace
+        return done
+
+    def epochs_for_frame(self) -> int:
+        """The speed setting, cut down to what fits FRAME_TRAIN_SECONDS at the recent pace: a busy server
+        then gives every session fewer epochs per frame instead of stalling anyone's frames."""
+        wanted = self.config.epochs_per_frame
+        if not self.seconds_per_epoch:
+            return wanted
+        return max(1, min(wanted, int(limits.FRAME_TRAIN_SECONDS / self.seconds_per_epoch)))
 
     @property
     def at_cap(self) -> bool:

@@ -127,3 +127,14 @@ def test_r2_on_known_values():
     y = np.array([1.0, 2.0, 3.0])
     assert r2_score(y, y) == 1.0
     assert r2_score(y, np.full(3, 2.0)) == pytest.approx(0.0)
+
+
+def test_a_slow_pace_lowers_epochs_per_frame_but_never_to_zero():
+    run = new_run(epochs_per_frame=20)
+    assert run.epochs_for_frame() == 20  # nothing measured yet
+    run.seconds_per_epoch = limits.FRAME_TRAIN_SECONDS / 5
+    assert run.epochs_for_frame() == 5
+    run.seconds_per_epoch = 10.0
+    assert run.epochs_for_frame() == 1
+    run.train(3)
+    assert run.seconds_per_epoch is not None and run.seconds_per_epoch < 10.0
