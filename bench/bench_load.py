@@ -1,0 +1,105 @@
+"""Many users at once: N headless Chromium pages each playing the default Playground on one server.
+
+Measures, over --seconds after a warm-up:
+  frames/s per session   live-view repaints (window.nnpgLiveFrames) per page, min / median
+  epochs/s per session   how fast each page's Epoch metric advances, median
+  server CPU             the Streamlit process's CPU time per wall second (1.0 = one core)
+  memory per session     (server RSS with N sessions - RSS before any) / N
+  newcomer first render  a page opened during the load: navigation to the first painted view
+
+On this machine the browsers share the same 2 cores as the server, so the numbers are pessimistic
+for a real deployment, where the clients run elsewhere.
+
+    python bench/bench_load.py [--sessions 8] [--seconds 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server  # noqa: E402
+
+READY = ".nnpg-live canvas"
+# Every real user has their own foreground browser; in one headless Chromium all but one page would be a
+# background tab whose timers are throttled to ~1/s, so switch that throttling off.
+FOREGROUND_ARGS = ["--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+                   "--disable-backgrounding-occluded-windows"]
+EPOCH_JS = """() => {
+  const m = [...document.querySelectorAll('[data-testid=stMetric]')].find(e => e.innerText.includes('Epoch'));
+  return m ? parseInt(m.querySelector('[data-testid=stMetricValue]').innerText.replace(/,/g, ''), 10) : 0; }"""
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def open_playing(browser, url: str):
+    page = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
+    page.set_default_timeout(120_000)
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector(READY)
+    first_render = time.perf_counter() - start
+    page.get_by_role("button", name="Play").click()
+    return page, first_render
+
+
+def sample(pages) -> list[tuple[int, int]]:
+    return [(p.evaluate("window.nnpgLiveFrames || 0"), p.evaluate(EPOCH_JS)) for p in pages]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=15)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    server = start_server(port)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + FOREGROUND_ARGS)
+            rss_idle = rss_mb(server.pid)
+            pages = [open_playing(browser, url)[0] for _ in range(args.sessions)]
+            time.sleep(3)  # warm-up
+            before, cpu0, t0 = sample(pages), cpu_seconds(server.pid), time.perf_counter()
+            time.sleep(args.seconds / 2)
+            _, newcomer_render = open_playing(browser, url)
+            time.sleep(args.seconds / 2)
+            after, cpu1, t1 = sample(pages), cpu_seconds(server.pid), time.perf_counter()
+            rss_loaded = rss_mb(server.pid)
+            browser.close()
+    finally:
+        stop_server(server)
+    wall = t1 - t0
+    fps = [(a[0] - b[0]) / wall for a, b in zip(after, before)]
+    eps = [(a[1] - b[1]) / wall for a, b in zip(after, before)]
+    print(f"{args.sessions} sessions playing the default Playground for {wall:.1f} s (clients on the same 2 cores)")
+    print(f"  frames/s per session    min {min(fps):.2f}  median {statistics.median(fps):.2f}")
+    print(f"  epochs/s per session    median {statistics.median(eps):.1f}")
+    print(f"  server CPU              {(cpu1 - cpu0) / wall:.2f} cores")
+    print(f"  memory per session      {(rss_loaded - rss_idle) / (args.sessions + 1):.1f} MB "
+          f"(server RSS {rss_idle:.0f} MB idle, {rss_loaded:.0f} MB loaded)")
+    print(f"  newcomer first render   {newcomer_render:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
