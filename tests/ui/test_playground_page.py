@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from nnlib import datasets
-from ui import live, state
+from ui import limits, live, state
 
 TIMEOUT = 60
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -169,3 +169,19 @@ def test_the_data_download_reads_back_as_the_same_points():
     assert kind == "binary" and len(y) == len(run.data.y_train) + len(run.data.y_test)
     np.testing.assert_array_equal(X[: len(run.data.X_train)], run.data.X_train)
 
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("w_noise", 5.0), ("w_samples", 10**9), ("w_n_layers", 60), ("w_seed", -5), ("w_epochs_per_frame", 10**6),
+    ("w_batch_size", 10**7), ("w_units_0", 10**4), ("w_dropout", 3.0),
+])
+def test_injected_widget_values_stay_within_the_limits(key, value):
+    at = open_playground()
+    at.session_state[key] = value
+    at.run()
+    assert not at.exception
+    config = run_of(at).config
+    assert 0 <= config.noise <= 0.5 and limits.MIN_SAMPLES <= config.samples <= limits.MAX_SAMPLES
+    assert len(config.layers) <= limits.MAX_HIDDEN_LAYERS and all(1 <= u <= limits.MAX_NEURONS for u in config.layers)
+    assert 1 <= config.epochs_per_frame <= limits.MAX_EPOCHS_PER_FRAME and 0 <= config.seed <= limits.MAX_SEED
+    assert 1 <= config.batch_size <= config.samples and 0 <= config.dropout <= 0.9
