@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from ui import learn
+from ui import learn, routing
+
+routing.through_app()
 
 st.title("Activation explorer")
 

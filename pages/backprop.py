@@ -3,7 +3,9 @@
 import streamlit as st
 
 from ui import backprop_walk as walk
-from ui import learn
+from ui import learn, routing
+
+routing.through_app()
 
 st.title("Backprop, step by step")
 st.markdown("One training step of a tiny network (2 inputs → ReLU hidden layer → 2 softmax outputs) "

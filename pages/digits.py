@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from ui import learn
+from ui import learn, routing
+
+routing.through_app()
 
 st.title("Digits: the tutorial's model, on nnlib")
 st.markdown("The tutorial's Keras model (Dense → Dropout → Dense softmax) runs unchanged on nnlib. Here it "

@@ -54,11 +54,6 @@ def test_digits_trains_in_the_browser(page, app_url):
     assert_no_exception(page)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Streamlit quirk: with a folder named pages/ next to app.py, a fresh server starts in legacy "
-    "'pages directory' mode, and a deep link runs pages/backprop.py WITHOUT app.py (file-name sidebar, "
-    "no page config) until someone opens the root URL. Renaming pages/ (e.g. app_pages/) fixes it; "
-    "then remove this xfail."))
 def test_a_deep_link_to_a_fresh_server_runs_through_app_py(browser):
     port = free_port()
     proc = start_server(port)
