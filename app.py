@@ -2,6 +2,9 @@
 
 import streamlit as st
 
+from ui import routing
+
+routing.app_ran()
 st.set_page_config(page_title="NumPy Neural Playground", page_icon="🧠", layout="wide")
 
 pages = {

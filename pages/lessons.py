@@ -1,4 +1,11 @@
+"""Lessons: ready-made Playground setups, each with a goal, something to notice and a question."""
+
 import streamlit as st
 
+from ui import workshop
+
 st.title("Lessons")
-st.info("This page is being built.")
+st.caption("Each lesson opens the Playground with a complete setup. Press Play, watch, then change settings "
+           "to reach the goal. A lesson can also be shared as a link: add `?lesson=NAME` to the Playground's address.")
+workshop.lesson_cards()
+workshop.instructor_links()

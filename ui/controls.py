@@ -9,12 +9,14 @@ import streamlit as st
 
 from nnlib import datasets, features
 from ui import config as cfg
-from ui import limits, state
+from ui import lessons, limits, state
 from ui.config import Config
 
 PREFIX = "w_"
 N_LAYERS = PREFIX + "n_layers"
 UPLOAD_ERROR = "pg_upload_error"  # the message for a rejected CSV, until the next upload
+CLASSROOM = "pg_classroom"  # ui.lessons.Classroom: the lesson in progress, hidden and locked controls
+PENDING_LESSON = "pg_pending_lesson"  # a lesson name picked on the Lessons page, loaded on the next run here
 
 
 def _key(name: str) -> str:
@@ -51,23 +53,40 @@ def seed_widgets(config: Config) -> None:
 
 
 def read_url_once() -> None:
-    """On a session's first run, load the settings from the URL (with notices for what was unusable)."""
-    if st.session_state.get(state.URL_READ):
-        return
-    config, notices = cfg.from_query(st.query_params.to_dict())
-    seed_widgets(config)
-    for notice in notices:
-        state.notify(notice)
-    st.session_state[state.URL_READ] = True
-    state.touch()
+    """On a session's first run, load the settings, lesson and instructor settings from the URL (with notices
+    for what was unusable); later, a lesson picked on the Lessons page."""
+    if not st.session_state.get(state.URL_READ):
+        config, room, notices = lessons.from_url(st.query_params.to_dict())
+        seed_widgets(config)
+        st.session_state[CLASSROOM] = room
+        for notice in notices:
+            state.notify(notice)
+        st.session_state[state.URL_READ] = True
+        state.touch()
+    elif _widgets_dropped() and state.CONFIG in st.session_state:
+        seed_widgets(st.session_state[state.CONFIG])  # back from another page
+    name = st.session_state.pop(PENDING_LESSON, None)
+    if name in lessons.LESSONS:
+        seed_widgets(lessons.LESSONS[name].config)
+        st.session_state[CLASSROOM] = lessons.Classroom(name, classroom().hide)
+        state.touch()
+
+
+def _widgets_dropped() -> bool:
+    """Streamlit drops the state of widgets a run did not draw, so a visit to another page empties them."""
+    room = classroom()
+    return any(_key(n) not in st.session_state for n in SCALARS if n != "classes" and not room.is_hidden(n))
+
+
+def classroom() -> lessons.Classroom:
+    return st.session_state.get(CLASSROOM) or lessons.Classroom()
 
 
 def write_url(config: Config) -> None:
     """Mirror the settings into the URL so that the address bar is always a shareable link."""
-    wanted = cfg.to_query(config)
-    extra = {k: v for k, v in st.query_params.to_dict().items() if k in ("lesson", "hide")}
-    if st.query_params.to_dict() != {**wanted, **extra}:
-        st.query_params.from_dict({**wanted, **extra})
+    wanted = lessons.to_url(config, classroom())
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
 
 
 def _changed() -> None:
@@ -87,16 +106,33 @@ def _regenerate() -> None:
     _changed()
 
 
+def _control(widget, name: str, *args, **kwargs):
+    """Draw ``widget`` for control ``name``, disabled if the instructor locked it. If they hid it (URL hide=),
+    draw nothing and return the value it was seeded with, from the URL or the lesson."""
+    room, key = classroom(), kwargs["key"]
+    if room.is_hidden(name):
+        st.session_state[key] = st.session_state[key]  # re-stored, so the undrawn widget's value is kept
+        return st.session_state[key]
+    return widget(*args, disabled=room.is_locked(name), **kwargs)
+
+
+def _header(label: str, group: str) -> None:
+    if not classroom().hides_group(group):
+        st.header(label)
+
+
 def sidebar() -> Config:
     """Draw every control; return the Config they describe (clamped again, whatever was injected)."""
     with st.sidebar:
-        st.header("Data")
+        if classroom().lock:
+            st.caption(lessons.LOCK_CAPTION)
+        _header("Data", "data")
         data = _data_controls()
-        st.header("Features")
+        _header("Features", "features")
         chosen = _feature_controls()
-        st.header("Network")
+        _header("Network", "network")
         network = _network_controls(len(chosen))
-        st.header("Training")
+        _header("Training", "training")
         training = _training_controls(data["samples"], data["train_pct"])
     config = Config(**data, features=chosen, **network, **training)
     config, notices = cfg.from_query(cfg.to_query(config))  # one clamp path for URLs and widgets alike
@@ -111,17 +147,24 @@ def _data_controls() -> dict:
         st.session_state[_key("dataset")] = cfg.DEFAULT.dataset
     labels = {name: f"{name} ({datasets.DATASETS[name].kind})" for name in cfg.DATASET_NAMES}
     labels["upload"] = "your CSV"
-    dataset = st.selectbox("Dataset", names, key=_key("dataset"), format_func=labels.get, on_change=_changed)
-    if dataset in datasets.DATASETS:
+    dataset = _control(st.selectbox, "dataset", "Dataset", names, key=_key("dataset"), format_func=labels.get,
+                       on_change=_changed)
+    if dataset in datasets.DATASETS and not classroom().is_hidden("dataset"):
         st.caption(datasets.DATASETS[dataset].description)
-    classes = st.slider("Classes", 3, 6, key=_key("classes"), on_change=_changed) if dataset == "blobs" \
-        else st.session_state.get(_key("classes"), 3)
-    noise = st.slider("Noise", 0.0, datasets.MAX_NOISE, step=0.05, key=_key("noise"), on_change=_changed)
-    train_pct = st.slider("Training data (%)", 10, 90, step=5, key=_key("train_pct"), on_change=_changed)
-    samples = st.slider("Samples", limits.MIN_SAMPLES, limits.MAX_SAMPLES, step=50, key=_key("samples"),
-                        on_change=_changed)
-    st.button("Regenerate", on_click=_regenerate, help="Draw new data (and new initial weights): a new seed.")
-    _upload_controls()
+    classes = _control(st.slider, "classes", "Classes", 3, 6, key=_key("classes"), on_change=_changed) \
+        if dataset == "blobs" else st.session_state.get(_key("classes"), 3)
+    noise = _control(st.slider, "noise", "Noise", 0.0, datasets.MAX_NOISE, step=0.05, key=_key("noise"),
+                     on_change=_changed)
+    train_pct = _control(st.slider, "train_pct", "Training data (%)", 10, 90, step=5, key=_key("train_pct"),
+                         on_change=_changed)
+    samples = _control(st.slider, "samples", "Samples", limits.MIN_SAMPLES, limits.MAX_SAMPLES, step=50,
+                       key=_key("samples"), on_change=_changed)
+    room = classroom()
+    if not (room.is_hidden("seed") or room.hides_group("data")):
+        st.button("Regenerate", on_click=_regenerate, disabled=room.is_locked("seed"),
+                  help="Draw new data (and new initial weights): a new seed.")
+    if not (room.is_hidden("dataset") or room.is_locked("dataset")):
+        _upload_controls()
     return dict(dataset=dataset, classes=classes, noise=noise, train_pct=train_pct, samples=samples)
 
 
@@ -155,7 +198,7 @@ def _feature_controls() -> tuple[str, ...]:
     cols = st.columns(3)
     chosen = []
     for i, (name, (label, _)) in enumerate(features.FEATURES.items()):
-        if cols[i % 3].checkbox(label, key=_feature_key(name), on_change=_changed):
+        if _control(cols[i % 3].checkbox, "features", label, key=_feature_key(name), on_change=_changed):
             chosen.append(name)
     if not chosen:
         st.warning("Pick at least one input feature; using X₁ and X₂ meanwhile.")
@@ -164,34 +207,39 @@ def _feature_controls() -> tuple[str, ...]:
 
 
 def _network_controls(n_inputs: int) -> dict:
-    n_layers = st.number_input("Hidden layers", 0, limits.MAX_HIDDEN_LAYERS, step=1, key=N_LAYERS,
-                               on_change=_changed)
+    n_layers = _control(st.number_input, "layers", "Hidden layers", 0, limits.MAX_HIDDEN_LAYERS, step=1,
+                        key=N_LAYERS, on_change=_changed)
     layers, acts = [], []
     for i in range(int(n_layers)):
         left, right = st.columns([1, 1])
         _clamp_widget(_units_key(i), 1, limits.MAX_NEURONS)
-        layers.append(left.number_input(f"Layer {i + 1} neurons", 1, limits.MAX_NEURONS, step=1,
-                                        key=_units_key(i), on_change=_changed))
-        acts.append(right.selectbox(f"Layer {i + 1} activation", cfg.HIDDEN_ACTIVATIONS, key=_act_key(i),
-                                    on_change=_changed))
-    dropout = st.slider("Dropout", 0.0, 0.9, step=0.05, key=_key("dropout"), on_change=_changed)
-    init = st.selectbox("Weight initializer", cfg.INITIALIZERS, key=_key("init"), on_change=_changed)
+        layers.append(_control(left.number_input, "layers", f"Layer {i + 1} neurons", 1, limits.MAX_NEURONS,
+                               step=1, key=_units_key(i), on_change=_changed))
+        acts.append(_control(right.selectbox, "activations", f"Layer {i + 1} activation", cfg.HIDDEN_ACTIVATIONS,
+                             key=_act_key(i), on_change=_changed))
+    dropout = _control(st.slider, "dropout", "Dropout", 0.0, 0.9, step=0.05, key=_key("dropout"), on_change=_changed)
+    init = _control(st.selectbox, "init", "Weight initializer", cfg.INITIALIZERS, key=_key("init"),
+                    on_change=_changed)
     return dict(layers=tuple(int(u) for u in layers), activations=tuple(acts), dropout=dropout, init=init)
 
 
 def _training_controls(samples: int, train_pct: int) -> dict:
-    loss = st.selectbox("Loss", list(cfg.LOSSES), key=_key("loss"), format_func=cfg.LOSSES.get, on_change=_changed)
-    optimizer = st.selectbox("Optimizer", list(cfg.OPTIMIZERS), key=_key("optimizer"),
-                             format_func=cfg.OPTIMIZERS.get, on_change=_changed)
-    lr = st.select_slider("Learning rate", cfg.LEARNING_RATES, key=_key("learning_rate"), on_change=_changed)
-    regularization = st.selectbox("Regularization", list(cfg.REGULARIZATIONS), key=_key("regularization"),
-                                  format_func=cfg.REGULARIZATIONS.get, on_change=_changed)
-    reg_rate = st.select_slider("Regularization rate", cfg.REG_RATES, key=_key("reg_rate"), on_change=_changed)
+    loss = _control(st.selectbox, "loss", "Loss", list(cfg.LOSSES), key=_key("loss"), format_func=cfg.LOSSES.get,
+                    on_change=_changed)
+    optimizer = _control(st.selectbox, "optimizer", "Optimizer", list(cfg.OPTIMIZERS), key=_key("optimizer"),
+                         format_func=cfg.OPTIMIZERS.get, on_change=_changed)
+    lr = _control(st.select_slider, "learning_rate", "Learning rate", cfg.LEARNING_RATES, key=_key("learning_rate"),
+                  on_change=_changed)
+    regularization = _control(st.selectbox, "regularization", "Regularization", list(cfg.REGULARIZATIONS),
+                              key=_key("regularization"), format_func=cfg.REGULARIZATIONS.get, on_change=_changed)
+    reg_rate = _control(st.select_slider, "reg_rate", "Regularization rate", cfg.REG_RATES, key=_key("reg_rate"),
+                        on_change=_changed)
     train_size = max(1, round(samples * train_pct / 100))
     _clamp_widget(_key("batch_size"), 1, train_size)
-    batch_size = st.slider("Batch size", 1, train_size, key=_key("batch_size"), on_change=_changed)
-    speed = st.slider("Epochs per frame (speed)", 1, limits.MAX_EPOCHS_PER_FRAME, key=_key("epochs_per_frame"),
-                      on_change=_changed)
-    seed = st.number_input("Seed", 0, limits.MAX_SEED, step=1, key=_key("seed"), on_change=_changed)
+    batch_size = _control(st.slider, "batch_size", "Batch size", 1, train_size, key=_key("batch_size"),
+                          on_change=_changed)
+    speed = _control(st.slider, "epochs_per_frame", "Epochs per frame (speed)", 1, limits.MAX_EPOCHS_PER_FRAME,
+                     key=_key("epochs_per_frame"), on_change=_changed)
+    seed = _control(st.number_input, "seed", "Seed", 0, limits.MAX_SEED, step=1, key=_key("seed"), on_change=_changed)
     return dict(loss=loss, optimizer=optimizer, learning_rate=lr, regularization=regularization,
                 reg_rate=reg_rate, batch_size=batch_size, epochs_per_frame=speed, seed=int(seed))
