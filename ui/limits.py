@@ -19,3 +19,11 @@ IDLE_PAUSE_SECONDS = 15 * 60  # playing stops after this long without a user act
 FRAME_INTERVAL_SECONDS = 0.08  # the browser asks for a frame this often (setInterval); a busy server drops some
 FRAME_TRAIN_SECONDS = 0.05  # training time per frame at most; a busy server trains fewer epochs per frame
 HISTORY_POINTS = 300  # loss-curve points sent per frame, at most (older epochs are thinned)
+
+# Experiments: compare runs, sweeps, time travel
+MAX_COMPARE_RUNS = 4  # side-by-side runs on the Compare page (at least 2)
+MAX_COMPARE_EPOCHS_PER_TICK = 20  # per run; a tick trains every run this many epochs at most
+MAX_SWEEP_RUNS = 24  # runs in one sweep (a learning-rate sweep or a grid of two settings)
+MAX_SWEEP_EPOCHS = 500  # epochs per sweep run
+SNAPSHOT_BUDGET_BYTES = 2_000_000  # weight snapshots kept per run for time travel
+SNAPSHOT_KEEP_ALL_EPOCHS = 50  # every epoch up to here is kept; later ones are thinned geometrically

@@ -18,6 +18,7 @@ from nnlib import datasets, features
 from nnlib.callbacks import Callback
 from ui import limits
 from ui.config import Config
+from ui.snapshots import SnapshotStore
 
 INITIALIZER_SPECS = {"random_uniform": {"name": "random_uniform", "minval": -0.5, "maxval": 0.5}}
 
@@ -139,6 +140,7 @@ class _Recorder(Callback):
         else:
             h.score.append(logs.get("accuracy", np.nan))
             h.val_score.append(logs.get("val_accuracy", np.nan))
+        run.snapshots.capture(epoch + 1, run.model)  # for time travel
 
 
 class PlaygroundRun:
@@ -151,6 +153,8 @@ class PlaygroundRun:
         self.model = build_model(config, data)
         self.targets_train, self.targets_test = self._targets(data.y_train), self._targets(data.y_test)
         self.history = History()
+        self.snapshots = SnapshotStore(limits.SNAPSHOT_BUDGET_BYTES)  # weights over epochs, for time travel
+        self.snapshots.capture(0, self.model)
         self.diverged = False
         self.lock = threading.Lock()
         self.train_seconds = 0.0

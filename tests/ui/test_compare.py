@@ -1,0 +1,114 @@
+"""Compare runs (ui/compare.py and its table and view builders): shared data and seed, lockstep, results."""
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from ui import compare, experiment_charts, limits
+from ui.compare import Comparison, RunChanges
+from ui.config import DEFAULT
+from ui.run import History, make_data
+
+BASE = replace(DEFAULT, samples=120)
+CHANGES = [RunChanges(), RunChanges(learning_rate=0.3), RunChanges(optimizer="adam", activation="relu")]
+
+
+@pytest.fixture
+def comparison() -> Comparison:
+    data = make_data(BASE)
+    return Comparison(compare.run_configs(BASE, CHANGES), data, base=BASE)
+
+
+def test_every_run_holds_the_same_data_arrays_and_the_same_seed(comparison):
+    first = comparison.runs[0].data
+    for run in comparison.runs:
+        assert run.data is comparison.data
+        for name in ("X_train", "y_train", "X_test", "y_test"):
+            assert np.shares_memory(getattr(run.data, name), getattr(first, name))
+        assert run.config.seed == BASE.seed and run.config.data_key() == BASE.data_key()
+    # same seed and architecture: runs A and B (only the learning rate differs) start from the same weights
+    a, b, c = (run.model.get_weights() for run in comparison.runs)
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    assert comparison.runs[2].config.activations == ("relu", "relu")
+
+
+def test_runs_on_different_data_are_refused():
+    configs = (BASE, replace(BASE, seed=1))
+    with pytest.raises(ValueError, match="share the data"):
+        Comparison(configs, make_data(BASE))
+    with pytest.raises(ValueError, match="2 to 4"):
+        compare.run_configs(BASE, [RunChanges()] * (limits.MAX_COMPARE_RUNS + 1))
+
+
+def test_runs_train_in_lockstep(comparison):
+    for tick in range(1, 4):
+        assert comparison.train(3) == 3
+        assert [run.epoch for run in comparison.runs] == [3 * tick] * 3
+    assert comparison.epoch == 9
+    histories = [run.history.loss for run in comparison.runs]
+    assert histories[0] != histories[1]  # they really are different runs
+
+
+def test_a_busy_run_holds_back_the_whole_tick(comparison):
+    comparison.train(2)
+    busy = comparison.runs[1].lock
+    busy.acquire()  # another thread is inside this run
+    try:
+        assert comparison.train(5) == 0
+        assert [run.epoch for run in comparison.runs] == [2, 2, 2]
+    finally:
+        busy.release()
+    assert all(not run.lock.locked() for run in comparison.runs)
+
+
+def test_epochs_to_target_on_a_known_history():
+    losses = [0.9, np.nan, 0.5, 0.31, 0.29, 0.1]
+    assert compare.epochs_to_target(losses, 0.3) == 5
+    assert compare.epochs_to_target(losses, 0.9) == 1
+    assert compare.epochs_to_target(losses, 0.05) is None
+    assert compare.epochs_to_target([], 1.0) is None
+
+
+def test_the_table_has_one_row_per_run_with_the_right_columns(comparison):
+    comparison.train(4)
+    rows = compare.result_rows(comparison, target=10.0)
+    table = experiment_charts.compare_table(rows, "accuracy")
+    assert list(table.columns) == ["run", "changes", "epoch", "train loss", "test loss", "train accuracy",
+                                   "test accuracy", "epochs to target", "train seconds", "status"]
+    assert list(table["run"]) == ["A", "B", "C"] and list(table["epoch"]) == [4, 4, 4]
+    assert list(table["epochs to target"]) == [1.0, 1.0, 1.0]  # every loss is below 10 at once
+    assert table.loc[0, "changes"] == "as the base" and "learning rate 0.3" in table.loc[1, "changes"]
+    assert table.loc[0, "train loss"] == comparison.runs[0].history.loss[-1]
+    assert table.to_csv(index=False).splitlines()[0].startswith("run,changes,epoch")
+
+
+def test_parse_layers_says_what_it_received():
+    assert compare.parse_layers("8, 4") == ((8, 4), None)
+    assert compare.parse_layers("") == (None, None)
+    assert compare.parse_layers("none") == ((), None)
+    layers, problem = compare.parse_layers("8,x")
+    assert layers is None and "'8,x'" in problem
+    assert compare.parse_layers(f"{limits.MAX_NEURONS + 1}")[0] is None
+    config = RunChanges(layers=(3, 3, 3)).apply(BASE)
+    assert config.layers == (3, 3, 3) and len(config.activations) == 3
+
+
+def test_the_view_payload_shares_the_points_and_aligns_the_curves():
+    data = make_data(BASE)
+    short, long = History(), History()
+    for h, n in ((short, 5), (long, 8)):
+        for e in range(n):
+            h.epoch.append(e + 1)
+            for name in ("loss", "val_loss", "score", "val_score"):
+                getattr(h, name).append(1.0 / (e + 1))
+    payload = experiment_charts.compare_view_payload(
+        names=("A", "B"), images=["data:a", "data:b"], titles=["as the base", "diverged at epoch 5"],
+        diverged=[True, False], data=data, histories=[short, long], score_label="accuracy", target=0.2)
+    json.dumps(payload)  # JSON-ready: no NaN, no NumPy types
+    assert payload["epochs"] == list(range(1, 9)) and len(payload["points"]) == 1
+    a_loss = next(s for s in payload["series"] if s["name"] == "A train loss")
+    assert a_loss["values"][5:] == [None, None, None] and a_loss["values"][0] == 1.0
+    assert [r["colour"] for r in payload["runs"]] == list(experiment_charts.RUN_COLOURS[:2])
+    assert payload["target"] == 0.2

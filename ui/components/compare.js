@@ -1,0 +1,225 @@
+// The Compare page's live view: every run's output over the input plane, side by side, and their loss
+// and score curves overlaid (one colour per run; solid = train, dashed = test). Canvases stay mounted,
+// so a frame only repaints. `data` comes from ui/experiment_charts.py:compare_view_payload.
+export default function (component) {
+  const { data, parentElement } = component;
+  let root = parentElement.querySelector(".nnpg-cmp");
+  if (!root) {
+    root = document.createElement("div");
+    root.className = "nnpg-cmp";
+    root.innerHTML = '<canvas class="planes"></canvas><canvas class="curves"></canvas><div class="tip"></div>';
+    parentElement.appendChild(root);
+    root.state = { images: [], uris: [], data: null, hover: null };
+    const curves = root.querySelector(".curves");
+    curves.addEventListener("mousemove", (e) => {
+      const r = curves.getBoundingClientRect();
+      root.state.hover = { x: e.clientX - r.left, y: e.clientY - r.top };
+      drawCurves(root);
+    });
+    curves.addEventListener("mouseleave", () => { root.state.hover = null; drawCurves(root); });
+    new ResizeObserver(() => { if (root.state.data) { drawPlanes(root); drawCurves(root); } }).observe(root);
+  }
+  root.state.data = data;
+  data.runs.forEach((run, i) => {
+    if (run.image !== root.state.uris[i]) {
+      const img = new Image();
+      img.onload = () => { root.state.images[i] = img; drawPlanes(root); };
+      img.src = run.image;
+      root.state.uris[i] = run.image;
+    }
+  });
+  root.state.images.length = data.runs.length;
+  root.state.uris.length = data.runs.length;
+  drawPlanes(root);
+  drawCurves(root);
+  window.nnpgCompareFrames = (window.nnpgCompareFrames || 0) + 1; // read by the browser tests
+}
+
+const FONT = "12px sans-serif";
+const MUTED = "#555";
+
+function sized(canvas, width, height) {
+  const ratio = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    canvas.style.width = width + "px";
+    canvas.style.height = height + "px";
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  ctx.font = FONT;
+  return ctx;
+}
+
+function widthOf(root) {
+  return Math.max(root.clientWidth || root.parentNode.clientWidth || 800, 320);
+}
+
+function drawPlanes(root) {
+  const d = root.state.data;
+  const n = d.runs.length, gap = 14, total = widthOf(root);
+  const side = Math.min(d.plane_size, Math.floor((total - gap * (n - 1)) / n));
+  const head = 34;
+  const ctx = sized(root.querySelector(".planes"), total, side + head);
+  const [lo, hi] = d.domain;
+  d.runs.forEach((run, i) => {
+    const x0 = i * (side + gap), y0 = head;
+    ctx.fillStyle = run.colour;
+    ctx.fillRect(x0, 4, 10, 10);
+    ctx.fillStyle = "#222";
+    ctx.textAlign = "left";
+    ctx.font = "bold " + FONT;
+    ctx.fillText(`Run ${run.name}`, x0 + 14, 13);
+    ctx.font = FONT;
+    ctx.fillStyle = run.diverged ? "#d1495b" : MUTED;
+    ctx.fillText(fit(ctx, run.title, side - 4), x0, 28);
+    const img = root.state.images[i];
+    if (img) {
+      ctx.imageSmoothingEnabled = true;
+      ctx.drawImage(img, x0, y0, side, side);
+    }
+    const px = (v) => x0 + ((v - lo) / (hi - lo)) * side;
+    const py = (v) => y0 + ((hi - v) / (hi - lo)) * side;
+    const r = side < 200 ? 2.2 : 3;
+    for (const set of d.points) {
+      ctx.lineWidth = 0.8;
+      ctx.strokeStyle = set.outline;
+      for (let k = 0; k < set.x.length; k++) {
+        ctx.beginPath();
+        ctx.arc(px(set.x[k]), py(set.y[k]), r, 0, 2 * Math.PI);
+        ctx.fillStyle = set.colours[set.c[k]];
+        ctx.fill();
+        ctx.stroke();
+      }
+    }
+    ctx.strokeStyle = run.colour;
+    ctx.lineWidth = 2;
+    ctx.strokeRect(x0 + 1, y0 + 1, side - 2, side - 2);
+  });
+}
+
+function fit(ctx, text, width) {
+  if (ctx.measureText(text).width <= width) return text;
+  let t = text;
+  while (t.length > 1 && ctx.measureText(t + "…").width > width) t = t.slice(0, -1);
+  return t + "…";
+}
+
+function niceRange(values, log) {
+  const finite = values.filter((v) => v !== null && isFinite(v) && (!log || v > 0));
+  if (!finite.length) return log ? [-2, 0] : [0, 1];
+  let lo = Math.min(...finite), hi = Math.max(...finite);
+  if (log) return [Math.log10(lo), Math.log10(hi) + 1e-9];
+  if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
+  return [Math.min(lo, 0), hi + (hi - lo) * 0.05];
+}
+
+function panel(ctx, box, d, key, opts, hoverIndex) {
+  const { x, y, w, h } = box;
+  const series = d.series.filter((s) => s.panel === key);
+  const all = series.flatMap((s) => s.values);
+  if (opts.target !== null && opts.target !== undefined) all.push(opts.target);
+  const [lo, hi] = opts.range || niceRange(all, opts.log);
+  const epochs = d.epochs;
+  const first = epochs.length ? epochs[0] : 0, last = epochs.length ? epochs[epochs.length - 1] : 1;
+  const sx = (e) => x + ((e - first) / Math.max(last - first, 1)) * w;
+  const tr = (v) => (opts.log ? Math.log10(Math.max(v, 1e-12)) : v);
+  const sy = (v) => y + h - ((tr(v) - lo) / Math.max(hi - lo, 1e-12)) * h;
+  ctx.strokeStyle = "#ccc";
+  ctx.lineWidth = 1;
+  ctx.strokeRect(x, y, w, h);
+  ctx.fillStyle = MUTED;
+  ctx.textAlign = "right";
+  for (let k = 0; k <= 2; k++) {
+    const v = lo + ((hi - lo) * k) / 2;
+    const label = opts.log ? Number(Math.pow(10, v).toPrecision(2)).toString() : Number(v.toPrecision(3)).toString();
+    ctx.fillText(label, x - 4, y + h - (h * k) / 2 + 4);
+  }
+  ctx.textAlign = "left";
+  ctx.fillText(opts.title, x + 4, y - 6);
+  if (opts.target) {
+    ctx.strokeStyle = "#888";
+    ctx.setLineDash([3, 3]);
+    ctx.beginPath();
+    ctx.moveTo(x, sy(opts.target));
+    ctx.lineTo(x + w, sy(opts.target));
+    ctx.stroke();
+    ctx.textAlign = "right";
+    ctx.fillText(`target ${opts.target}`, x + w - 4, sy(opts.target) - 4);
+  }
+  for (const s of series) {
+    ctx.strokeStyle = s.colour;
+    ctx.lineWidth = 2;
+    ctx.setLineDash(s.dash ? [5, 4] : []);
+    ctx.beginPath();
+    let open = false;
+    s.values.forEach((v, i) => {
+      if (v === null || !isFinite(v) || (opts.log && v <= 0)) { open = false; return; }
+      if (open) ctx.lineTo(sx(epochs[i]), sy(v)); else ctx.moveTo(sx(epochs[i]), sy(v));
+      open = true;
+    });
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+  if (hoverIndex !== null && epochs.length) {
+    ctx.strokeStyle = "#888";
+    ctx.beginPath();
+    ctx.moveTo(sx(epochs[hoverIndex]), y);
+    ctx.lineTo(sx(epochs[hoverIndex]), y + h);
+    ctx.stroke();
+  }
+  ctx.fillStyle = MUTED;
+  ctx.textAlign = "center";
+  if (epochs.length) {
+    ctx.fillText(String(first), x, y + h + 14);
+    ctx.fillText(String(last), x + w, y + h + 14);
+  }
+  ctx.fillText("epoch", x + w / 2, y + h + 14);
+}
+
+function drawCurves(root) {
+  const d = root.state.data;
+  const width = widthOf(root), height = d.curves_height;
+  const ctx = sized(root.querySelector(".curves"), width, height);
+  const half = Math.floor((width - 40) / 2);
+  const top = 40, h = height - top - 26;
+  const left = { x: 52, y: top, w: half - 60, h }, right = { x: half + 92, y: top, w: width - half - 100, h };
+  let hoverIndex = null;
+  const epochs = d.epochs;
+  const hv = root.state.hover;
+  if (hv && epochs.length) {
+    const box = hv.x < half + 40 ? left : right;
+    const fx = Math.min(Math.max((hv.x - box.x) / box.w, 0), 1);
+    const target = epochs[0] + fx * (epochs[epochs.length - 1] - epochs[0]);
+    hoverIndex = epochs.reduce((best, e, i) => (Math.abs(e - target) < Math.abs(epochs[best] - target) ? i : best), 0);
+  }
+  // legend: one entry per run, then what solid and dashed mean
+  let lx = 4;
+  ctx.textAlign = "left";
+  for (const run of d.runs) {
+    ctx.fillStyle = run.colour;
+    ctx.fillRect(lx, 6, 16, 3);
+    ctx.fillStyle = "#222";
+    ctx.fillText(`Run ${run.name}`, lx + 20, 12);
+    lx += ctx.measureText(`Run ${run.name}`).width + 36;
+  }
+  ctx.fillStyle = MUTED;
+  ctx.fillText("━ train   ╍ test", lx + 8, 12);
+  panel(ctx, left, d, "loss", { log: d.log_loss, title: d.log_loss ? "loss (log scale)" : "loss", target: d.target },
+        hoverIndex);
+  panel(ctx, right, d, "score", { title: d.score_label, range: d.score_range }, hoverIndex);
+  const tip = root.querySelector(".tip");
+  if (hoverIndex !== null) {
+    const lines = [`epoch ${epochs[hoverIndex]}`].concat(d.series.map(
+      (s) => `${s.name}: ${s.values[hoverIndex] === null ? "–" : Number(s.values[hoverIndex]).toPrecision(4)}`));
+    tip.textContent = lines.join("\n");
+    tip.style.display = "block";
+    const curves = root.querySelector(".curves");
+    tip.style.left = Math.min(hv.x + 16, width - 200) + "px";
+    tip.style.top = curves.offsetTop + 30 + "px";
+  } else {
+    tip.style.display = "none";
+  }
+}
