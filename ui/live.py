@@ -10,17 +10,20 @@ stops with it.
 from __future__ import annotations
 
 import math
+import time
+import uuid
 from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
 from nnlib import datasets
-from ui import charts, inside, limits, state
+from ui import charts, inside, limits, pacing, state
 from ui.png import png_data_uri
 from ui.run import PlaygroundRun
 
 SHOW_TEST, DISCRETIZE, LOG_LOSS = "pg_show_test", "pg_discretize", "pg_log_loss"
+PACING_ID = "pg_pacing_id"  # an opaque id for this session's share of the server
 FRAME = "pg_frame"  # frames drawn in this session, so heavy panels can redraw every k-th frame
 _ASSETS = Path(__file__).parent / "components"
 # A canvas view that stays mounted and repaints in place: Plotly in Streamlit rebuilds a chart whole on
@@ -69,6 +72,14 @@ def training_panel() -> None:
 
 
 def _tick() -> None:
+    started = time.monotonic()
+    _draw_frame()
+    if st.session_state.get(state.PLAYING):
+        session = st.session_state.setdefault(PACING_ID, uuid.uuid4().hex)
+        time.sleep(pacing.PACER.rest_after(session, time.monotonic() - started))
+
+
+def _draw_frame() -> None:
     run: PlaygroundRun = st.session_state[state.RUN]
     if st.session_state.get(state.PLAYING):
         _advance(run)

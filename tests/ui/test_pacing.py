@@ -1,0 +1,31 @@
+"""Fair pacing: a lone session never waits; with company, each rests in proportion."""
+
+import pytest
+
+from ui.pacing import ACTIVE_WINDOW_SECONDS, HEADROOM, MAX_REST_SECONDS, Pacer
+
+
+def test_a_lone_session_never_rests():
+    pacer = Pacer()
+    assert pacer.rest_after("a", 0.05, now=0.0) == 0.0
+    assert pacer.rest_after("a", 0.05, now=0.1) == 0.0
+
+
+def test_rest_grows_with_the_sessions_playing():
+    pacer = Pacer()
+    for i, name in enumerate("abcd"):
+        pacer.rest_after(name, 0.02, now=i * 0.01)
+    assert pacer.rest_after("a", 0.02, now=0.05) == pytest.approx(HEADROOM * 0.02 * 3)
+
+
+def test_sessions_that_stopped_no_longer_count():
+    pacer = Pacer()
+    pacer.rest_after("gone", 0.02, now=0.0)
+    assert pacer.rest_after("here", 0.02, now=ACTIVE_WINDOW_SECONDS + 0.1) == 0.0
+
+
+def test_rest_is_capped_so_clicks_stay_responsive():
+    pacer = Pacer()
+    for i in range(50):
+        pacer.rest_after(str(i), 0.2, now=0.0)
+    assert pacer.rest_after("0", 0.2, now=0.01) == MAX_REST_SECONDS

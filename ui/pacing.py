@@ -1,0 +1,39 @@
+"""Fair shares of one server between the sessions that are playing at the same time.
+
+Every live tick reports how long its work took; when others are playing too, the session rests for
+about that long times the number of others before its next frame. A lone session never waits. With
+many, each gets an equal slice and frames slow down for everyone, instead of some sessions (and
+newcomers loading the page) being starved by the busiest. Only timestamps are shared between
+sessions here, never their data.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+ACTIVE_WINDOW_SECONDS = 2.0  # a session that ticked this recently counts as playing
+HEADROOM = 1.25  # rest a little longer than a strict share, so page loads find the CPU free
+MAX_REST_SECONDS = 0.5  # never make a click wait longer than this
+
+
+class Pacer:
+    def __init__(self):
+        self._last_tick: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def playing(self, now: float) -> int:
+        return sum(1 for t in self._last_tick.values() if now - t < ACTIVE_WINDOW_SECONDS)
+
+    def rest_after(self, session: str, work_seconds: float, now: float | None = None) -> float:
+        """Record a tick of ``work_seconds`` for ``session``; return how long it should rest."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            self._last_tick[session] = now
+            for key in [k for k, t in self._last_tick.items() if now - t > 10 * ACTIVE_WINDOW_SECONDS]:
+                del self._last_tick[key]
+            others = self.playing(now) - 1
+        return min(MAX_REST_SECONDS, HEADROOM * work_seconds * others)
+
+
+PACER = Pacer()  # one per server process
