@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
-from ui import charts, compare, experiment_charts, limits, snapshots, state
+from ui import canvas, charts, compare, experiment_charts, limits, snapshots, state
 from ui import config as cfg
 from ui import sweep as sw
 from ui.compare import Comparison, RunChanges
@@ -44,10 +43,8 @@ DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.5)
 LR_MODE, GRID_MODE = "Learning rate", "Grid of two settings"
 
 
-_ASSETS = Path(__file__).parent / "components"
 # One canvas for every run: their boundaries side by side and their curves overlaid, repainted in place.
-COMPARE_VIEW = st.components.v2.component(
-    "nnpg_compare_view", js=(_ASSETS / "compare.js").read_text(), css=(_ASSETS / "compare.css").read_text())
+COMPARE_VIEW = canvas.canvas_view("nnpg_compare_view", "compare")
 
 
 def _field_key(run: int, name: str) -> str:

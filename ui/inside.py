@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import math
 import weakref
-from pathlib import Path
 
 import streamlit as st
 
 from nnlib import features
-from ui import health, network_charts, network_view, state
+from ui import canvas, health, network_charts, network_view, state
 from ui.run import PlaygroundRun
 
 OPEN = "pg_inside_open"  # bool: the expander is open
@@ -37,9 +36,7 @@ VIEWS = "pg_inside_views"  # {view name: (run, inputs, value)}: the last compute
 DIAGRAM_EVERY = 3  # while playing, the diagram and the neuron table are recomputed every 3rd frame
 CHARTS_EVERY = 10  # ... and the Plotly charts every 10th (~1 per second)
 TABS = ("Network", "Weights", "Gradients & health", "Hidden space")
-_ASSETS = Path(__file__).parent / "components"
-NETWORK_VIEW = st.components.v2.component(
-    "nnpg_network_view", js=(_ASSETS / "network.js").read_text(), css=(_ASSETS / "network.css").read_text())
+NETWORK_VIEW = canvas.canvas_view("nnpg_network_view", "network")
 CHART_CONFIG = {"displayModeBar": False}
 KEEP = {"keep": True}  # the diagram's payload between redraws: "keep what you drew"
 

@@ -12,24 +12,19 @@ from __future__ import annotations
 import math
 import time
 import uuid
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
 from nnlib import datasets
-from ui import charts, inside, limits, pacing, state
+from ui import canvas, charts, inside, limits, pacing, state
 from ui.png import png_data_uri
 from ui.run import PlaygroundRun
 
 SHOW_TEST, DISCRETIZE, LOG_LOSS = "pg_show_test", "pg_discretize", "pg_log_loss"
 PACING_ID = "pg_pacing_id"  # an opaque id for this session's share of the server
 FRAME = "pg_frame"  # frames drawn in this session, so heavy panels can redraw every k-th frame
-_ASSETS = Path(__file__).parent / "components"
-# A canvas view that stays mounted and repaints in place: Plotly in Streamlit rebuilds a chart whole on
-# every change, which held the loop to ~3 frames/s in headless Chromium on this 2-core machine.
-LIVE_VIEW = st.components.v2.component(
-    "nnpg_live_view", js=(_ASSETS / "liveview.js").read_text(), css=(_ASSETS / "liveview.css").read_text())
+LIVE_VIEW = canvas.canvas_view("nnpg_live_view", "liveview")
 
 
 def run_controls(run: PlaygroundRun) -> None:

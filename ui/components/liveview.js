@@ -30,24 +30,6 @@ export default function (component) {
   window.nnpgLiveFrames = (window.nnpgLiveFrames || 0) + 1; // read by bench/bench_frames.py
 }
 
-const FONT = "12px sans-serif";
-const MUTED = "#555";
-
-function sized(canvas, width, height) {
-  const ratio = window.devicePixelRatio || 1;
-  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-    canvas.style.width = width + "px";
-    canvas.style.height = height + "px";
-  }
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, width, height);
-  ctx.font = FONT;
-  return ctx;
-}
-
 function layoutWidth(root) {
   return Math.max(root.clientWidth || root.parentNode.clientWidth || 900, 520);
 }
@@ -87,15 +69,6 @@ function drawPlane(root) {
   }
   ctx.textAlign = "center";
   ctx.fillText(d.xlabel, m + w / 2, size - 1 > 8 + w + 26 ? 8 + w + 26 : size - 1);
-}
-
-function niceRange(values, log) {
-  const finite = values.filter((v) => v !== null && isFinite(v) && (!log || v > 0));
-  if (!finite.length) return log ? [0.01, 1] : [0, 1];
-  let lo = Math.min(...finite), hi = Math.max(...finite);
-  if (log) return [Math.log10(lo), Math.log10(hi) + 1e-9];
-  if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
-  return [Math.min(lo, 0), hi + (hi - lo) * 0.05];
 }
 
 function panel(ctx, box, series, epochs, opts, hoverIndex) {

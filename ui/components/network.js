@@ -49,9 +49,6 @@ export default function (component) {
   }
 }
 
-const FONT = "12px sans-serif";
-const MUTED = "#555";
-
 function rgb(hex) {
   return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 }
@@ -91,22 +88,6 @@ function decodeTiles(root, img, d) {
   }));
 }
 
-function sized(canvas, width, height) {
-  const ratio = window.devicePixelRatio || 1;
-  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-    canvas.style.width = width + "px";
-    canvas.style.height = height + "px";
-  }
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, width, height);
-  ctx.font = FONT;
-  return ctx;
-}
-
-// Where everything goes: node size scales down so 16 neurons per layer and 8 columns still fit.
 function layout(root) {
   const d = root.state.data;
   const total = Math.max(root.clientWidth || root.parentNode.clientWidth || 900, 520);

@@ -1,0 +1,18 @@
+"""Register a canvas view: a components-v2 component that stays mounted and repaints in place.
+
+Plotly in Streamlit rebuilds a chart whole on every change, which held the live loop to ~3 frames/s in
+headless Chromium on a 2-core machine; these views only repaint. Each view's script in ui/components/
+is preceded by shared.js (canvas sizing, axis ranges), so nothing is written twice.
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+ASSETS = Path(__file__).parent / "components"
+
+
+def canvas_view(name: str, asset: str):
+    """The mount function of view ``name``, built from components/<asset>.js and .css."""
+    js = (ASSETS / "shared.js").read_text() + "\n" + (ASSETS / f"{asset}.js").read_text()
+    return st.components.v2.component(name, js=js, css=(ASSETS / f"{asset}.css").read_text())
