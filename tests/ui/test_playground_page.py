@@ -1,50 +1,27 @@
 """The Playground page, driven through Streamlit's AppTest (no browser)."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
+from apptest_helpers import click, open_app, run_of
 from streamlit.testing.v1 import AppTest
 
 from nnlib import datasets
 from ui import limits, live, state
-
-TIMEOUT = 60
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-def open_playground(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    next(b for b in at.button if b.label == label).click().run()
-    assert not at.exception, at.exception
-    return at
 
 
 def epoch_metric(at: AppTest) -> int:
     return int(next(m for m in at.metric if m.label == "Epoch").value.replace(",", ""))
 
 
-def run_of(at: AppTest):
-    return at.session_state[state.RUN]
-
-
 def test_first_render_shows_epoch_zero_and_the_run_controls():
-    at = open_playground()
+    at = open_app()
     assert epoch_metric(at) == 0
     assert {"Play", "Pause", "Step", "Reset"} <= {b.label for b in at.button}
     assert at.title[0].value == "Playground"
 
 
 def test_play_advances_the_epoch_and_pause_stops_it():
-    at = open_playground()
+    at = open_app()
     click(at, "Play")
     after_play = epoch_metric(at)
     assert after_play > 0
@@ -58,7 +35,7 @@ def test_play_advances_the_epoch_and_pause_stops_it():
 
 
 def test_step_trains_exactly_one_epoch():
-    at = open_playground()
+    at = open_app()
     click(at, "Step")
     assert epoch_metric(at) == 1
     click(at, "Step")
@@ -66,7 +43,7 @@ def test_step_trains_exactly_one_epoch():
 
 
 def test_reset_returns_to_epoch_zero_with_the_same_initial_weights():
-    at = open_playground()
+    at = open_app()
     initial = [w.copy() for w in run_of(at).model.get_weights()]
     click(at, "Step")
     click(at, "Step")
@@ -79,7 +56,7 @@ def test_reset_returns_to_epoch_zero_with_the_same_initial_weights():
 
 
 def test_learning_rate_change_keeps_the_weights():
-    at = open_playground()
+    at = open_app()
     click(at, "Step")
     before = run_of(at)
     weights = [w.copy() for w in before.model.get_weights()]
@@ -93,7 +70,7 @@ def test_learning_rate_change_keeps_the_weights():
 
 
 def test_architecture_change_resets_the_weights_and_says_so():
-    at = open_playground()
+    at = open_app()
     click(at, "Step")
     at.number_input(key="w_units_0").set_value(6).run()
     assert not at.exception
@@ -104,7 +81,7 @@ def test_architecture_change_resets_the_weights_and_says_so():
 
 
 def test_url_parameters_load():
-    at = open_playground({"dataset": "spiral", "layers": "8,8,8", "activations": "relu", "learning_rate": "0.01",
+    at = open_app({"dataset": "spiral", "layers": "8,8,8", "activations": "relu", "learning_rate": "0.01",
                           "optimizer": "adam", "seed": "7"})
     run = run_of(at)
     assert run.config.dataset == "spiral"
@@ -124,7 +101,7 @@ def test_url_parameters_load():
     {"unknown": "x" * 5000},
 ])
 def test_garbage_url_parameters_give_a_notice_not_an_exception(query):
-    at = open_playground(query)
+    at = open_app(query)
     assert at.warning, "a notice should say what was ignored or clamped"
     assert epoch_metric(at) == 0
     click(at, "Step")
@@ -132,7 +109,7 @@ def test_garbage_url_parameters_give_a_notice_not_an_exception(query):
 
 
 def test_divergence_pauses_and_explains_and_reset_recovers():
-    at = open_playground({"dataset": "plane", "learning_rate": "10", "layers": "8,8", "activations": "relu"})
+    at = open_app({"dataset": "plane", "learning_rate": "10", "layers": "8,8", "activations": "relu"})
     for _ in range(3):
         click(at, "Step")
     run = run_of(at)
@@ -147,13 +124,13 @@ def test_divergence_pauses_and_explains_and_reset_recovers():
 
 
 def test_the_config_is_mirrored_into_the_url():
-    at = open_playground()
+    at = open_app()
     at.selectbox(key="w_dataset").set_value("xor").run()
     assert at.query_params["dataset"] == "xor"
 
 
 def test_idle_sessions_pause_by_themselves(monkeypatch):
-    at = open_playground()
+    at = open_app()
     click(at, "Play")
     assert at.session_state[state.PLAYING]
     monkeypatch.setattr(state, "idle_seconds", lambda: 10**6)
@@ -163,7 +140,7 @@ def test_idle_sessions_pause_by_themselves(monkeypatch):
 
 
 def test_the_data_download_reads_back_as_the_same_points():
-    at = open_playground()
+    at = open_app()
     run = run_of(at)
     X, y, kind = datasets.load_csv(live._data_csv(run))
     assert kind == "binary" and len(y) == len(run.data.y_train) + len(run.data.y_test)
@@ -176,7 +153,7 @@ def test_the_data_download_reads_back_as_the_same_points():
     ("w_batch_size", 10**7), ("w_units_0", 10**4), ("w_dropout", 3.0),
 ])
 def test_injected_widget_values_stay_within_the_limits(key, value):
-    at = open_playground()
+    at = open_app()
     at.session_state[key] = value
     at.run()
     assert not at.exception

@@ -2,33 +2,17 @@
 
 import json
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest_helpers import open_app, run_of
 from streamlit.testing.v1 import AppTest
 
 import nnlib
-from ui import controls, exports, state, workshop
+from ui import controls, exports, workshop
 from ui.config import Config
 from ui.lessons import LESSONS, LOCK_CAPTION
 from ui.run import PlaygroundRun, make_data
-
-TIMEOUT = 60
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-def open_app(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def run_of(at: AppTest) -> PlaygroundRun:
-    return at.session_state[state.RUN]
 
 
 def banner(at: AppTest) -> str:

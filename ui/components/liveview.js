@@ -77,19 +77,7 @@ function panel(ctx, box, series, epochs, opts, hoverIndex) {
   const [lo, hi] = opts.range || niceRange(all, opts.log);
   const last = epochs.length ? epochs[epochs.length - 1] : 1;
   const first = epochs.length ? epochs[0] : 0;
-  const sx = (e) => x + ((e - first) / Math.max(last - first, 1)) * w;
-  const tr = (v) => (opts.log ? Math.log10(Math.max(v, 1e-12)) : v);
-  const sy = (v) => y + h - ((tr(v) - lo) / Math.max(hi - lo, 1e-12)) * h;
-  ctx.strokeStyle = "#ccc";
-  ctx.lineWidth = 1;
-  ctx.strokeRect(x, y, w, h);
-  ctx.fillStyle = MUTED;
-  ctx.textAlign = "right";
-  for (let k = 0; k <= 2; k++) {
-    const v = lo + ((hi - lo) * k) / 2;
-    const label = opts.log ? Number(Math.pow(10, v).toPrecision(2)).toString() : Number(v.toPrecision(3)).toString();
-    ctx.fillText(label, x - 4, y + h - (h * k) / 2 + 4);
-  }
+  const { sx, sy } = plotFrame(ctx, box, first, last, lo, hi, opts.log);
   ctx.save();
   ctx.translate(12, y + h / 2);
   ctx.rotate(-Math.PI / 2);

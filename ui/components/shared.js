@@ -26,3 +26,23 @@ function niceRange(values, log) {
   if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
   return [Math.min(lo, 0), hi + (hi - lo) * 0.05];
 }
+
+// A curve panel's frame: its border and three y labels; returns the epoch and value scales.
+function plotFrame(ctx, box, first, last, lo, hi, log) {
+  const { x, y, w, h } = box;
+  const opts = { log };
+  const sx = (e) => x + ((e - first) / Math.max(last - first, 1)) * w;
+  const tr = (v) => (opts.log ? Math.log10(Math.max(v, 1e-12)) : v);
+  const sy = (v) => y + h - ((tr(v) - lo) / Math.max(hi - lo, 1e-12)) * h;
+  ctx.strokeStyle = "#ccc";
+  ctx.lineWidth = 1;
+  ctx.strokeRect(x, y, w, h);
+  ctx.fillStyle = MUTED;
+  ctx.textAlign = "right";
+  for (let k = 0; k <= 2; k++) {
+    const v = lo + ((hi - lo) * k) / 2;
+    const label = opts.log ? Number(Math.pow(10, v).toPrecision(2)).toString() : Number(v.toPrecision(3)).toString();
+    ctx.fillText(label, x - 4, y + h - (h * k) / 2 + 4);
+  }
+  return { sx, sy };
+}

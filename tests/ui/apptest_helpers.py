@@ -1,0 +1,31 @@
+"""Shared AppTest helpers for the page tests."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from ui import state
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+TIMEOUT = 60
+
+
+def open_app(query: dict | None = None) -> AppTest:
+    """The app as a new visitor with this URL query sees it, after its first run (the Playground)."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def run_of(at: AppTest):
+    """The session's PlaygroundRun."""
+    return at.session_state[state.RUN]
