@@ -25,7 +25,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import nnlib  # noqa: E402
 from nnlib import Dense, Sequential  # noqa: E402
 from nnlib.optimizers import SGD, Adam  # noqa: E402
 
@@ -130,8 +129,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     results = measure(contenders(load_baseline()), args.rounds)
-    print(f"nnlib {nnlib.__name__} on numpy {np.__version__}; median of {args.rounds} interleaved rounds\n")
-    print(f"{'workload':10s}{'contender':12s}{'rate':>14s}{'nnlib / this':>15s}")
+    print(f"nnlib on numpy {np.__version__}; median of {args.rounds} interleaved rounds")
+    print("last column: how many times faster nnlib is than that contender (>= 1.0 is the goal)\n")
+    print(f"{'workload':10s}{'contender':12s}{'rate':>14s}{'nnlib speed-up':>17s}")
     for (workload, name), seconds in results.items():
         nn_seconds = results[(workload, "nnlib")]
         unit = "ms/grid" if workload == "W3" else "epochs/s"
