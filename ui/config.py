@@ -113,7 +113,7 @@ def from_query(params) -> tuple[Config, list[str]]:
     """A Config from query parameters (a mapping of str -> str or list of str), plus notices."""
     notices: list[str] = []
     values: dict = {}
-    known = {f.name for f in fields(Config)}
+    known = [f.name for f in fields(Config)]  # in field order, so notices always read the same
     for key in params:
         if key not in known and key not in _IGNORED_KEYS:
             notices.append(f"Ignored unknown URL parameter {str(key)[:30]!r}.")
