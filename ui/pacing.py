@@ -1,6 +1,6 @@
 """Fair shares of one server between the sessions that are playing at the same time.
 
-Every live tick reports how long its work took; when others are playing too, the session rests for
+Every live tick reports the CPU time its work took; when others are playing too, the session rests for
 about that long times the number of others before its next frame. A lone session never waits. With
 many, each gets an equal slice and frames slow down for everyone, instead of some sessions (and
 newcomers loading the page) being starved by the busiest. Only timestamps are shared between
@@ -26,7 +26,7 @@ class Pacer:
         return sum(1 for t in self._last_tick.values() if now - t < ACTIVE_WINDOW_SECONDS)
 
     def rest_after(self, session: str, work_seconds: float, now: float | None = None) -> float:
-        """Record a tick of ``work_seconds`` for ``session``; return how long it should rest."""
+        """Record a tick that used ``work_seconds`` of CPU for ``session``; return how long it should rest."""
         now = time.monotonic() if now is None else now
         with self._lock:
             self._last_tick[session] = now
