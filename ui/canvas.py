@@ -5,6 +5,7 @@ headless Chromium on a 2-core machine; these views only repaint. Each view's scr
 is preceded by shared.js (canvas sizing, axis ranges), so nothing is written twice.
 """
 
+import json
 from pathlib import Path
 
 import streamlit as st
@@ -15,4 +16,19 @@ ASSETS = Path(__file__).parent / "components"
 def canvas_view(name: str, asset: str):
     """The mount function of view ``name``, built from components/<asset>.js and .css."""
     js = (ASSETS / "shared.js").read_text() + "\n" + (ASSETS / f"{asset}.js").read_text()
-    return st.components.v2.component(name, js=js, css=(ASSETS / f"{asset}.css").read_text())
+    mount = st.components.v2.component(name, js=js, css=(ASSETS / f"{asset}.css").read_text())
+
+    def show(*, data: dict, key: str, **kwargs):
+        # One JSON string: given a dict, Streamlit inspects every value for dataframes on every frame,
+        # and the first frame of a server's life also imports pandas for it (0.5 s).
+        return mount(data=json.dumps(data, separators=(",", ":"), allow_nan=False, default=_plain), key=key,
+                     **kwargs)
+
+    return show
+
+
+def _plain(value):
+    """NumPy scalars and arrays as JSON."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"a canvas view cannot send {type(value).__name__}")

@@ -2,7 +2,8 @@
 // and score curves overlaid (one colour per run; solid = train, dashed = test). Canvases stay mounted,
 // so a frame only repaints. `data` comes from ui/experiment_charts.py:compare_view_payload.
 export default function (component) {
-  const { data, parentElement } = component;
+  const { parentElement } = component;
+  const data = viewData(component);
   let root = parentElement.querySelector(".nnpg-cmp");
   if (!root) {
     root = document.createElement("div");

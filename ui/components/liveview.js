@@ -2,7 +2,8 @@
 // the loss and score curves. Drawn on two canvases that stay mounted, so each frame only repaints:
 // no chart library, no DOM rebuilt. `data` comes from ui/charts.py:live_view_payload.
 export default function (component) {
-  const { data, parentElement } = component;
+  const { parentElement } = component;
+  const data = viewData(component);
   let root = parentElement.querySelector(".nnpg-live");
   if (!root) {
     root = document.createElement("div");

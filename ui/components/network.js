@@ -4,7 +4,8 @@
 // Hover shows exact values; a click on a neuron sends the trigger "pick" = [column, row]. While training
 // plays, most frames bring {keep: true} instead of a payload: the picture stays as it is.
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { parentElement, setTriggerValue } = component;
+  const data = viewData(component);
   let root = parentElement.querySelector(".nnpg-net");
   if (!root) {
     root = document.createElement("div");

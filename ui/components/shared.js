@@ -2,6 +2,11 @@
 const FONT = "12px sans-serif";
 const MUTED = "#555";
 
+// What Python sent: ui/canvas.py sends every payload as one JSON string.
+function viewData(component) {
+  return typeof component.data === "string" ? JSON.parse(component.data) : component.data;
+}
+
 // A canvas sized in CSS pixels, drawn at the screen's pixel ratio, cleared, with the default font.
 function sized(canvas, width, height) {
   const ratio = window.devicePixelRatio || 1;
