@@ -4,20 +4,10 @@
 export default function (component) {
   const { parentElement } = component;
   const data = viewData(component);
-  let root = parentElement.querySelector(".nnpg-cmp");
-  if (!root) {
-    root = document.createElement("div");
-    root.className = "nnpg-cmp";
-    root.innerHTML = '<canvas class="planes"></canvas><canvas class="curves"></canvas><div class="tip"></div>';
-    parentElement.appendChild(root);
-    root.state = { images: [], uris: [], data: null, hover: null };
-    const curves = root.querySelector(".curves");
-    curves.addEventListener("mousemove", (e) => {
-      const r = curves.getBoundingClientRect();
-      root.state.hover = { x: e.clientX - r.left, y: e.clientY - r.top };
-      drawCurves(root);
-    });
-    curves.addEventListener("mouseleave", () => { root.state.hover = null; drawCurves(root); });
+  const [root, created] = viewRoot(parentElement, "nnpg-cmp",
+    '<canvas class="planes"></canvas><canvas class="curves"></canvas><div class="tip"></div>',
+    { images: [], uris: [], data: null, hover: null }, ".curves", drawCurves);
+  if (created) {
     new ResizeObserver(() => { if (root.state.data) { drawPlanes(root); drawCurves(root); } }).observe(root);
   }
   root.state.data = data;

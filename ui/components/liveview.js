@@ -4,21 +4,9 @@
 export default function (component) {
   const { parentElement } = component;
   const data = viewData(component);
-  let root = parentElement.querySelector(".nnpg-live");
-  if (!root) {
-    root = document.createElement("div");
-    root.className = "nnpg-live";
-    root.innerHTML = '<canvas class="plane"></canvas><canvas class="curves"></canvas><div class="tip"></div>';
-    parentElement.appendChild(root);
-    root.state = { image: null, imageUri: null, data: null, hover: null };
-    const curves = root.querySelector(".curves");
-    curves.addEventListener("mousemove", (e) => {
-      const r = curves.getBoundingClientRect();
-      root.state.hover = { x: e.clientX - r.left, y: e.clientY - r.top };
-      drawCurves(root);
-    });
-    curves.addEventListener("mouseleave", () => { root.state.hover = null; drawCurves(root); });
-  }
+  const [root] = viewRoot(parentElement, "nnpg-live",
+    '<canvas class="plane"></canvas><canvas class="curves"></canvas><div class="tip"></div>',
+    { image: null, imageUri: null, data: null, hover: null }, ".curves", drawCurves);
   root.state.data = data;
   if (data.image !== root.state.imageUri) {
     const img = new Image();

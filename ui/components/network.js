@@ -6,23 +6,13 @@
 export default function (component) {
   const { parentElement, setTriggerValue } = component;
   const data = viewData(component);
-  let root = parentElement.querySelector(".nnpg-net");
-  if (!root) {
-    root = document.createElement("div");
-    root.className = "nnpg-net";
-    root.innerHTML = '<div class="row"><canvas class="diagram"></canvas><canvas class="large"></canvas></div>' +
+  const [root, created] = viewRoot(parentElement, "nnpg-net",
+    '<div class="row"><canvas class="diagram"></canvas><canvas class="large"></canvas></div>' +
       '<div class="legend"><span class="bar"></span><span class="ends"></span><div class="text"></div></div>' +
-      '<div class="tip"></div>';
-    parentElement.appendChild(root);
-    root.state = { frame: null, tiles: [], hover: null, nodes: [], links: [], large: null };
-    const canvas = root.querySelector(".diagram");
-    canvas.addEventListener("mousemove", (e) => {
-      const r = canvas.getBoundingClientRect();
-      root.state.hover = { x: e.clientX - r.left, y: e.clientY - r.top };
-      showTip(root);
-    });
-    canvas.addEventListener("mouseleave", () => { root.state.hover = null; showTip(root); });
-    canvas.addEventListener("click", () => {
+      '<div class="tip"></div>',
+    { frame: null, tiles: [], hover: null, nodes: [], links: [], large: null }, ".diagram", showTip);
+  if (created) {
+    root.querySelector(".diagram").addEventListener("click", () => {
       const node = nodeAt(root);
       if (node && node.c > 0 && root.state.pick) root.state.pick("pick", [node.c, node.r]);
     });

@@ -7,6 +7,27 @@ function viewData(component) {
   return typeof component.data === "string" ? JSON.parse(component.data) : component.data;
 }
 
+// The view's root element, made on first use: `html` inside, `state` attached, and the pointer over
+// the `hoverOn` canvas kept in root.state.hover, with onHover(root) called as it moves or leaves.
+// Returns [root, created] so a view can add its own listeners once.
+function viewRoot(parentElement, className, html, state, hoverOn, onHover) {
+  const existing = parentElement.querySelector("." + className);
+  if (existing) return [existing, false];
+  const root = document.createElement("div");
+  root.className = className;
+  root.innerHTML = html;
+  parentElement.appendChild(root);
+  root.state = state;
+  const canvas = root.querySelector(hoverOn);
+  canvas.addEventListener("mousemove", (e) => {
+    const r = canvas.getBoundingClientRect();
+    root.state.hover = { x: e.clientX - r.left, y: e.clientY - r.top };
+    onHover(root);
+  });
+  canvas.addEventListener("mouseleave", () => { root.state.hover = null; onHover(root); });
+  return [root, true];
+}
+
 // A canvas sized in CSS pixels, drawn at the screen's pixel ratio, cleared, with the default font.
 function sized(canvas, width, height) {
   const ratio = window.devicePixelRatio || 1;
