@@ -24,7 +24,9 @@ def test_compare_page_plays_every_run_and_pause_stops(page, app_url):
 
     page.get_by_role("button", name="Play").click()
     page.wait_for_function(EPOCH_AT_LEAST, arg=5, timeout=30_000)
-    assert page.evaluate("() => window.nnpgCompareFrames") > frames  # the canvas repaints in place
+    # the canvas repaints in place (its paint can land a moment after the epoch heading)
+    page.wait_for_function("n => (window.nnpgCompareFrames || 0) > n", arg=frames, timeout=30_000)
+    assert page.evaluate("() => window.nnpgCompareFrames") > frames
 
     page.get_by_role("button", name="Pause").click()
     page.wait_for_timeout(1500)
