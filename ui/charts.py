@@ -8,6 +8,8 @@ classes (as TensorFlow Playground) and the Okabe-Ito palette for more.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from nnlib.datasets import DOMAIN
@@ -64,13 +66,16 @@ def output_rgb(output: np.ndarray, kind: str, resolution: int, discretize: bool 
 
 
 # --- the curves --------------------------------------------------------------------------------------------
+def thin_index(n: int, max_points: int) -> np.ndarray:
+    """At most ``max_points`` indices into ``n`` values: evenly spaced, always ending at the last."""
+    if n <= max_points:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
+
+
 def thin(values: list[float], max_points: int) -> tuple[np.ndarray, np.ndarray]:
     """(epochs, values) with at most ``max_points`` points: evenly spaced, always ending at the last."""
-    n = len(values)
-    if n <= max_points:
-        idx = np.arange(n)
-    else:
-        idx = np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
+    idx = thin_index(len(values), max_points)
     return idx + 1, np.asarray(values, dtype=float)[idx]
 
 
@@ -92,22 +97,27 @@ def _points_payload(X: np.ndarray, y: np.ndarray, kind: str, n_classes: int, out
             "colours": colours, "outline": outline}
 
 
-def _series(values, max_points: int) -> list:
-    _, y = thin(values, max_points)
-    return [round(v, 5) if np.isfinite(v) else None for v in y.tolist()]
+def _series(values: list[float], idx: np.ndarray) -> list:
+    """The values at ``idx``, rounded, with non-finite ones as None (JSON null). Indexing the list directly:
+    converting a 20,000-epoch history to an array every frame cost more than the rest of the payload."""
+    picked = (values[i] for i in idx.tolist())
+    return [round(v, 5) if math.isfinite(v) else None for v in picked]
 
 
-def live_view_payload(*, image_uri: str, data, history, score_label: str, log_loss: bool = False,
-                      show_test: bool = False, discretize: bool = False, hover: bool = True,
-                      max_points: int = 300, height: int = 440) -> dict:
-    """Everything the live view draws, as JSON-ready data: the output image, the points, the curves.
+def live_view_payload(*, frames: list[tuple[int, str]], data, history, score_label: str,
+                      frame_seconds: float = 0.0, log_loss: bool = False, show_test: bool = False,
+                      discretize: bool = False, hover: bool = True, max_points: int = 300, height: int = 440) -> dict:
+    """Everything the live view draws, as JSON-ready data: the output images, the points, the curves.
 
-    ``data``: a ui.run.Data; ``history``: a ui.run.History. Curves are thinned to ``max_points``.
+    ``frames``: (epoch, output image as a data URI), oldest first; the view shows them ``frame_seconds``
+    apart, each with the curves up to its epoch. ``data``: a ui.run.Data; ``history``: a ui.run.History.
+    Curves are thinned to ``max_points``.
     """
     points = [_points_payload(data.X_train, data.y_train, data.kind, data.n_classes, "#ffffff")]
     if show_test:
         points.append(_points_payload(data.X_test, data.y_test, data.kind, data.n_classes, "#000000"))
-    epochs, _ = thin(history.loss, max_points)
+    curves = (history.loss, history.val_loss, history.score, history.val_score)
+    idx = thin_index(min(map(len, curves)), max_points)  # another thread may be mid-way through appending
     series = [
         {"name": "train loss", "panel": "loss", "colour": TRAIN_COLOUR, "dash": False, "values": history.loss},
         {"name": "test loss", "panel": "loss", "colour": TEST_COLOUR, "dash": True, "values": history.val_loss},
@@ -117,10 +127,12 @@ def live_view_payload(*, image_uri: str, data, history, score_label: str, log_lo
          "values": history.val_score},
     ]
     for s in series:
-        s["values"] = _series(s["values"], max_points)
+        s["values"] = _series(s["values"], idx)
     return {
-        "image": image_uri, "domain": list(DOMAIN), "points": points, "epochs": epochs.tolist(), "series": series,
-        "log_loss": bool(log_loss), "score_label": score_label, "discretize": bool(discretize),
+        "frames": [{"epoch": int(epoch), "image": uri} for epoch, uri in frames],
+        "frame_ms": round(1000 * frame_seconds), "domain": list(DOMAIN), "points": points,
+        "epochs": (idx + 1).tolist(), "series": series, "log_loss": bool(log_loss), "score_label": score_label,
+        "discretize": bool(discretize),
         "score_range": [0, 1] if score_label == "accuracy" else None, "hover": bool(hover), "height": height,
         "xlabel": "X₁ (horizontal) · X₂ (vertical)",
     }

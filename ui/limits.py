@@ -18,6 +18,8 @@ UPLOAD_MAX_ROWS = 5000
 IDLE_PAUSE_SECONDS = 15 * 60  # playing stops after this long without a user action
 FRAME_INTERVAL_SECONDS = 0.08  # the browser asks for a frame this often (setInterval); a busy server drops some
 FRAME_TRAIN_SECONDS = 0.05  # training time per frame at most; a busy server trains fewer epochs per frame
+FRAME_SECONDS = 0.1  # the pace the live view aims for; ticks slower than this carry several frames each
+MAX_FRAMES_PER_TICK = 4  # frames bundled into one slow tick, at most
 HISTORY_POINTS = 300  # loss-curve points sent per frame, at most (older epochs are thinned)
 
 # Experiments: compare runs, sweeps, time travel

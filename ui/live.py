@@ -2,7 +2,9 @@
 
 While playing, the fragment reruns every FRAME_INTERVAL_SECONDS. Each tick trains ``epochs_per_frame``
 epochs under the run's lock (a tick that finds the lock taken skips training and only redraws), then
-sends one payload to a canvas view: the output image, the points and the curves. When training stops by itself
+sends one payload to a canvas view: the output image, the points and the curves. When ticks come slowly
+(a busy server or browser), a tick trains in a few parts and sends the output after each, and the view
+plays these frames back spaced over the tick (see ui.pacing). When training stops by itself
 (divergence, the epoch cap, an idle session) the tick says why and reruns the whole app, so the timer
 stops with it.
 """
@@ -24,6 +26,7 @@ from ui.run import PlaygroundRun
 SHOW_TEST, DISCRETIZE, LOG_LOSS = "pg_show_test", "pg_discretize", "pg_log_loss"
 PACING_ID = "pg_pacing_id"  # an opaque id for this session's share of the server
 FRAME = "pg_frame"  # frames drawn in this session, so heavy panels can redraw every k-th frame
+LAST_TICK, TICK_SECONDS = "pg_last_tick", "pg_tick_seconds"  # when this session last ticked; the smoothed gap
 LIVE_VIEW = canvas.canvas_view("nnpg_live_view", "liveview")
 
 
@@ -76,38 +79,55 @@ def _tick() -> None:
 
 def _draw_frame() -> None:
     run: PlaygroundRun = st.session_state[state.RUN]
-    if st.session_state.get(state.PLAYING):
-        _advance(run)
-    with run.lock:  # a consistent snapshot: weights and history from the same moment
-        output = run.grid_output()
-        epoch = run.epoch
+    playing = bool(st.session_state.get(state.PLAYING))
+    tick_seconds = _tick_seconds() if playing else None
+    shots = _advance(run, pacing.frames_per_tick(tick_seconds)) if playing else []
+    if not shots:
+        with run.lock:  # a consistent snapshot: weights and epoch from the same moment
+            shots = [(run.epoch, run.grid_output())]
+    epoch = shots[-1][0]
     _metrics(run, epoch)
     _status(run)
     ss = st.session_state
     show_test, discretize, log_loss = ss.get(SHOW_TEST, False), ss.get(DISCRETIZE, False), ss.get(LOG_LOSS, False)
-    image = charts.output_rgb(output, run.data.kind, limits.GRID_RESOLUTION, discretize)
+    frames = [(e, png_data_uri(charts.output_rgb(output, run.data.kind, limits.GRID_RESOLUTION, discretize)))
+              for e, output in shots]
     payload = charts.live_view_payload(
-        image_uri=png_data_uri(image), data=run.data, history=run.history, score_label=_score_label(run),
-        log_loss=log_loss, show_test=show_test, discretize=discretize,
-        hover=not st.session_state.get(state.PLAYING), max_points=limits.HISTORY_POINTS)
+        frames=frames, frame_seconds=(tick_seconds or 0) / len(frames), data=run.data, history=run.history,
+        score_label=_score_label(run), log_loss=log_loss, show_test=show_test, discretize=discretize,
+        hover=not playing, max_points=limits.HISTORY_POINTS)
     LIVE_VIEW(data=payload, key="pg_live_view")
     frame = st.session_state[FRAME] = st.session_state.get(FRAME, 0) + 1
-    inside.panel(run, frame, playing=bool(st.session_state.get(state.PLAYING)))
+    inside.panel(run, frame, playing=playing)
 
 
-def _advance(run: PlaygroundRun) -> None:
-    """Train one frame's worth of epochs, or stop playing (and say why)."""
+def _tick_seconds() -> float | None:
+    """The smoothed time between this session's ticks; a gap of over a second is a pause, not a pace."""
+    ss, now = st.session_state, time.monotonic()
+    last, ss[LAST_TICK] = ss.get(LAST_TICK), now
+    if last is not None and now - last < 1.0:
+        ss[TICK_SECONDS] = pacing.smooth(ss.get(TICK_SECONDS), now - last)
+    return ss.get(TICK_SECONDS)
+
+
+def _advance(run: PlaygroundRun, frames: int) -> list[tuple[int, np.ndarray]]:
+    """Train one tick's worth of epochs in ``frames`` parts and return (epoch, grid output) after each,
+    or stop playing (and say why). Empty when another thread is training this run: skip, don't queue."""
     if state.idle_seconds() > limits.IDLE_PAUSE_SECONDS:
         _stop(f"Paused after {limits.IDLE_PAUSE_SECONDS // 60} minutes without interaction. Press Play to go on.")
-    if run.lock.acquire(blocking=False):  # another thread is training this run: skip, don't queue
+    shots = []
+    if run.lock.acquire(blocking=False):
         try:
-            run.train(run.epochs_for_frame())
+            per_frame = max(1, run.epochs_for_frame() // frames)
+            while len(shots) < frames and run.train(per_frame):
+                shots.append((run.epoch, run.grid_output()))
         finally:
             run.lock.release()
     if run.diverged:
         _stop(divergence_message(run))
     if run.at_cap:
         _stop(f"Stopped at the cap of {limits.MAX_EPOCHS_PER_RUN:,} epochs per run. Reset to start again.")
+    return shots
 
 
 def _stop(reason: str) -> None:

@@ -5,12 +5,19 @@ about that long times the number of others before its next frame. A lone session
 many, each gets an equal slice and frames slow down for everyone, instead of some sessions (and
 newcomers loading the page) being starved by the busiest. Only timestamps are shared between
 sessions here, never their data.
+
+Each tick costs the browser far more than drawing one frame does (Streamlit re-renders its page for every
+script run: ~60 ms of a ~90 ms frame in headless Chromium), so when ticks come slowly a tick carries several
+frames, which the browser plays back spaced over the tick: the view keeps moving at a few frames a second
+for everyone instead of jumping once a second.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+
+from ui import limits
 
 ACTIVE_WINDOW_SECONDS = 2.0  # a session that ticked this recently counts as playing
 HEADROOM = 1.25  # rest a little longer than a strict share, so page loads find the CPU free
@@ -34,6 +41,19 @@ class Pacer:
                 del self._last_tick[key]
             others = self.playing(now) - 1
         return min(MAX_REST_SECONDS, HEADROOM * work_seconds * others)
+
+
+def smooth(previous: float | None, value: float, weight: float = 0.3) -> float:
+    """An exponential moving average: ``value`` counts for ``weight`` of the result."""
+    return value if previous is None else (1 - weight) * previous + weight * value
+
+
+def frames_per_tick(tick_seconds: float | None) -> int:
+    """Frames one tick should carry when ticks come every ``tick_seconds``: one at the intended pace, more
+    (up to MAX_FRAMES_PER_TICK) when ticks are two or more frame intervals apart."""
+    if not tick_seconds:
+        return 1
+    return max(1, min(limits.MAX_FRAMES_PER_TICK, int(tick_seconds / limits.FRAME_SECONDS)))
 
 
 PACER = Pacer()  # one per server process

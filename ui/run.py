@@ -16,7 +16,7 @@ import numpy as np
 import nnlib
 from nnlib import datasets, features
 from nnlib.callbacks import Callback
-from ui import limits
+from ui import limits, pacing
 from ui.config import Config
 from ui.snapshots import SnapshotStore
 
@@ -200,8 +200,7 @@ class PlaygroundRun:
         elapsed, done = time.perf_counter() - start, self.epoch - before
         self.train_seconds += elapsed
         if done:
-            pace, last = elapsed / done, self.seconds_per_epoch
-            self.seconds_per_epoch = pace if last is None else 0.7 * last + 0.3 * pace
+            self.seconds_per_epoch = pacing.smooth(self.seconds_per_epoch, elapsed / done)
         return done
 
     def epochs_for_frame(self) -> int:

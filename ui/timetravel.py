@@ -55,7 +55,7 @@ def _body(run: PlaygroundRun) -> None:
     score = "R²" if run.data.kind == "regression" else "accuracy"
     image = charts.output_rgb(output, run.data.kind, limits.GRID_RESOLUTION, ss.get(DISCRETIZE, False))
     payload = charts.live_view_payload(
-        image_uri=png_data_uri(image), data=run.data, history=history, score_label=score,
+        frames=[(snapshot.epoch, png_data_uri(image))], data=run.data, history=history, score_label=score,
         log_loss=ss.get(LOG_LOSS, False), show_test=ss.get(SHOW_TEST, False), discretize=ss.get(DISCRETIZE, False),
         max_points=limits.HISTORY_POINTS, height=320)
     st.caption(_summary(history, snapshot.epoch, latest, score))

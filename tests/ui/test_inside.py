@@ -340,7 +340,7 @@ def show_tab(at: AppTest, tab: str) -> AppTest:
 
 def diagram(at: AppTest) -> dict:
     element = next(e for e in at.get("bidi_component") if e.key == inside.NETWORK)
-    return json.loads(json.loads(element.proto.json))  # the view's data is one JSON string (ui/canvas.py)
+    return json.loads(element.proto.bytes)  # the view's data is JSON in bytes (ui/canvas.py)
 
 
 def chart(at: AppTest, key: str) -> dict:

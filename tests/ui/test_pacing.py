@@ -2,7 +2,8 @@
 
 import pytest
 
-from ui.pacing import ACTIVE_WINDOW_SECONDS, HEADROOM, MAX_REST_SECONDS, Pacer
+from ui import limits
+from ui.pacing import ACTIVE_WINDOW_SECONDS, HEADROOM, MAX_REST_SECONDS, Pacer, frames_per_tick, smooth
 
 
 def test_a_lone_session_never_rests():
@@ -29,3 +30,20 @@ def test_rest_is_capped_so_clicks_stay_responsive():
     for i in range(50):
         pacer.rest_after(str(i), 0.2, now=0.0)
     assert pacer.rest_after("0", 0.2, now=0.01) == MAX_REST_SECONDS
+
+
+def test_ticks_at_the_intended_pace_carry_one_frame():
+    assert frames_per_tick(None) == 1
+    assert frames_per_tick(limits.FRAME_SECONDS * 0.8) == 1
+    assert frames_per_tick(limits.FRAME_SECONDS * 1.9) == 1
+
+
+def test_slow_ticks_carry_more_frames_up_to_the_cap():
+    assert frames_per_tick(limits.FRAME_SECONDS * 2) == 2
+    assert frames_per_tick(limits.FRAME_SECONDS * 3.5) == 3
+    assert frames_per_tick(60.0) == limits.MAX_FRAMES_PER_TICK
+
+
+def test_smooth_moves_part_of_the_way():
+    assert smooth(None, 4.0) == 4.0
+    assert smooth(1.0, 2.0, weight=0.25) == pytest.approx(1.25)

@@ -1,19 +1,31 @@
 // The Playground's live view: the model's output over the input plane with the data points, and
 // the loss and score curves. Drawn on two canvases that stay mounted, so each frame only repaints:
-// no chart library, no DOM rebuilt. `data` comes from ui/charts.py:live_view_payload.
+// no chart library, no DOM rebuilt. `data` comes from ui/charts.py:live_view_payload. A payload can
+// carry several frames (a slow tick bundles them); they are shown data.frame_ms apart, oldest first.
 export default function (component) {
   const { parentElement } = component;
   const data = viewData(component);
   const [root] = viewRoot(parentElement, "nnpg-live",
     '<canvas class="plane"></canvas><canvas class="curves"></canvas><div class="tip"></div>',
-    { image: null, imageUri: null, data: null, hover: null }, ".curves", drawCurves);
+    { image: null, previous: null, epoch: 0, timers: [], data: null, hover: null }, ".curves", drawCurves);
   root.state.data = data;
-  if (data.image !== root.state.imageUri) {
-    const img = new Image();
-    img.onload = () => { root.state.image = img; drawPlane(root); };
-    img.src = data.image;
-    root.state.imageUri = data.image;
-  }
+  root.state.timers.forEach(clearTimeout); // a newer payload replaces what was still to be shown
+  const frames = data.frames.map((f) => ({ epoch: f.epoch, image: loadImage(f.image, root) }));
+  showFrame(root, frames[0]);
+  root.state.timers = frames.slice(1).map((f, i) => setTimeout(() => showFrame(root, f), (i + 1) * data.frame_ms));
+}
+
+function loadImage(uri, root) {
+  const img = new Image();
+  img.onload = () => { if (root.state.image === img) drawPlane(root); }; // shown before it had loaded
+  img.src = uri;
+  return img;
+}
+
+function showFrame(root, frame) {
+  if (root.state.image && root.state.image.complete) root.state.previous = root.state.image; // until this loads
+  root.state.image = frame.image;
+  root.state.epoch = frame.epoch;
   drawPlane(root);
   drawCurves(root);
   window.nnpgLiveFrames = (window.nnpgLiveFrames || 0) + 1; // read by bench/bench_frames.py
@@ -30,9 +42,10 @@ function drawPlane(root) {
   const m = 34, w = size - m - 8, [lo, hi] = d.domain;
   const px = (v) => m + ((v - lo) / (hi - lo)) * w;
   const py = (v) => 8 + ((hi - v) / (hi - lo)) * w;
-  if (root.state.image) {
+  const image = [root.state.image, root.state.previous].find((img) => img && img.complete);
+  if (image) {
     ctx.imageSmoothingEnabled = !d.discretize;
-    ctx.drawImage(root.state.image, m, 8, w, w);
+    ctx.drawImage(image, m, 8, w, w);
   }
   for (const set of d.points) {
     ctx.lineWidth = 1;
@@ -104,7 +117,9 @@ function drawCurves(root) {
   const box = { x: 62, w: width - 72 };
   const half = (d.height - 40) / 2;
   const top = { ...box, y: 22, h: half - 10 }, bottom = { ...box, y: 22 + half + 6, h: half - 10 };
-  const epochs = d.epochs;
+  const shown = d.epochs.findLastIndex((e) => e <= root.state.epoch) + 1; // the curves up to this frame
+  const epochs = d.epochs.slice(0, shown);
+  const series = d.series.map((s) => ({ ...s, values: s.values.slice(0, shown) }));
   let hoverIndex = null;
   const tip = root.querySelector(".tip");
   if (d.hover && root.state.hover && epochs.length) {
@@ -112,7 +127,7 @@ function drawCurves(root) {
     const target = epochs[0] + fx * (epochs[epochs.length - 1] - epochs[0]);
     hoverIndex = epochs.reduce((best, e, i) => (Math.abs(e - target) < Math.abs(epochs[best] - target) ? i : best), 0);
   }
-  const loss = d.series.filter((s) => s.panel === "loss"), score = d.series.filter((s) => s.panel === "score");
+  const loss = series.filter((s) => s.panel === "loss"), score = series.filter((s) => s.panel === "score");
   panel(ctx, top, loss, epochs, { log: d.log_loss, title: "loss" }, hoverIndex);
   const scale = panel(ctx, bottom, score, epochs, { title: d.score_label, range: d.score_range }, hoverIndex);
   ctx.fillStyle = MUTED;
@@ -131,7 +146,7 @@ function drawCurves(root) {
   }
   if (hoverIndex !== null) {
     const lines = [`epoch ${epochs[hoverIndex]}`].concat(
-      d.series.map((s) => `${s.name}: ${s.values[hoverIndex] === null ? "–" : Number(s.values[hoverIndex]).toPrecision(4)}`));
+      series.map((s) => `${s.name}: ${s.values[hoverIndex] === null ? "–" : Number(s.values[hoverIndex]).toPrecision(4)}`));
     tip.textContent = lines.join("\n");
     tip.style.display = "block";
     tip.style.left = Math.min(root.state.hover.x + 16, width - 160) + root.querySelector(".curves").offsetLeft + "px";

@@ -2,9 +2,10 @@
 const FONT = "12px sans-serif";
 const MUTED = "#555";
 
-// What Python sent: ui/canvas.py sends every payload as one JSON string.
+// What Python sent: ui/canvas.py sends every payload as JSON in bytes.
 function viewData(component) {
-  return typeof component.data === "string" ? JSON.parse(component.data) : component.data;
+  const { data } = component;
+  return data instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(data)) : data;
 }
 
 // The view's root element, made on first use: `html` inside, `state` attached, and the pointer over
