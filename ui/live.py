@@ -32,15 +32,15 @@ LIVE_VIEW = canvas.canvas_view("nnpg_live_view", "liveview")
 
 def run_controls(run: PlaygroundRun) -> None:
     playing = st.session_state.get(state.PLAYING, False)
-    cols = st.columns([1, 1, 1, 1, 2, 2])
-    cols[0].button("Play", on_click=state.play, type="primary", disabled=playing, use_container_width=True)
-    cols[1].button("Pause", on_click=state.pause, disabled=not playing, use_container_width=True)
-    cols[2].button("Step", on_click=state.step, help="Train exactly one epoch.", use_container_width=True)
-    cols[3].button("Reset", on_click=state.reset, help="Fresh weights from the same seed (epoch 0).",
-                   use_container_width=True)
-    cols[5].download_button("Download data (CSV)", data=lambda: _data_csv(run), file_name="playground-data.csv",
-                            mime="text/csv", use_container_width=True,
-                            help="Train and test points as x1, x2, label: edit them and upload them again.")
+    row = st.container(horizontal=True)
+    row.button("Play", on_click=state.play, type="primary", disabled=playing)
+    row.button("Pause", on_click=state.pause, disabled=not playing)
+    row.button("Step", on_click=state.step, help="Train exactly one epoch.")
+    row.button("Reset", on_click=state.reset, help="Fresh weights from the same seed (epoch 0).")
+    row.space("stretch")
+    row.download_button("Download data (CSV)", data=lambda: _data_csv(run), file_name="playground-data.csv",
+                        mime="text/csv",
+                        help="Train and test points as x1, x2, label: edit them and upload them again.")
 
 
 def _data_csv(run: PlaygroundRun) -> str:
@@ -58,10 +58,10 @@ def problem_caption(run: PlaygroundRun) -> None:
 
 def view_options() -> None:
     """Drawn outside the live fragment: a toggle is a full rerun, and ticks stay light."""
-    options = st.columns(3)
-    options[0].toggle("Show test data", key=SHOW_TEST, on_change=state.touch)
-    options[1].toggle("Discretize output", key=DISCRETIZE, on_change=state.touch)
-    options[2].toggle("Log-scale loss", key=LOG_LOSS, on_change=state.touch)
+    options = st.container(horizontal=True, gap="large")
+    options.toggle("Show test data", key=SHOW_TEST, on_change=state.touch)
+    options.toggle("Discretize output", key=DISCRETIZE, on_change=state.touch)
+    options.toggle("Log-scale loss", key=LOG_LOSS, on_change=state.touch)
 
 
 def training_panel() -> None:
@@ -158,12 +158,12 @@ def _fmt(values: list[float]) -> str:
 def _metrics(run: PlaygroundRun, epoch: int) -> None:
     h = run.history
     label = _score_label(run)
-    cols = st.columns(5)
-    cols[0].metric("Epoch", f"{epoch:,}")
-    cols[1].metric("Train loss", _fmt(h.loss))
-    cols[2].metric("Test loss", _fmt(h.val_loss))
-    cols[3].metric(f"Train {label}", _fmt(h.score))
-    cols[4].metric(f"Test {label}", _fmt(h.val_score))
+    row = st.container(horizontal=True)  # one block, not six: every block is a message the browser renders
+    row.metric("Epoch", f"{epoch:,}")
+    row.metric("Train loss", _fmt(h.loss))
+    row.metric("Test loss", _fmt(h.val_loss))
+    row.metric(f"Train {label}", _fmt(h.score))
+    row.metric(f"Test {label}", _fmt(h.val_score))
 
 
 def _status(run: PlaygroundRun) -> None:
