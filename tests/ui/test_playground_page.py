@@ -1,5 +1,8 @@
 """The Playground page, driven through Streamlit's AppTest (no browser)."""
 
+import json
+import time
+
 import numpy as np
 import pytest
 from apptest_helpers import click, open_app, run_of
@@ -162,3 +165,21 @@ def test_injected_widget_values_stay_within_the_limits(key, value):
     assert len(config.layers) <= limits.MAX_HIDDEN_LAYERS and all(1 <= u <= limits.MAX_NEURONS for u in config.layers)
     assert 1 <= config.epochs_per_frame <= limits.MAX_EPOCHS_PER_FRAME and 0 <= config.seed <= limits.MAX_SEED
     assert 1 <= config.batch_size <= config.samples and 0 <= config.dropout <= 0.9
+
+
+def live_frames(at: AppTest) -> list[dict]:
+    view = next(e for e in at.get("bidi_component") if e.key == "pg_live_view")
+    return json.loads(view.proto.bytes)["frames"]
+
+
+def test_slow_ticks_bundle_several_frames_in_training_order():
+    at = click(open_app(), "Play")
+    assert len(live_frames(at)) == 1  # no pace measured yet: one frame per tick
+    at.session_state[live.TICK_SECONDS] = 4 * limits.FRAME_SECONDS  # ticks have been coming slowly
+    at.session_state[live.LAST_TICK] = time.monotonic() - 4 * limits.FRAME_SECONDS
+    at.run()
+    frames = live_frames(at)
+    epochs = [f["epoch"] for f in frames]
+    assert len(frames) == 4 and epochs == sorted(set(epochs))  # four distinct moments, oldest first
+    assert epochs[-1] == epoch_metric(at)
+    assert len({f["image"] for f in frames}) > 1  # the boundary moved between them
