@@ -21,7 +21,7 @@ from ui import limits
 
 ACTIVE_WINDOW_SECONDS = 2.0  # a session that ticked this recently counts as playing
 HEADROOM = 1.25  # rest a little longer than a strict share, so page loads find the CPU free
-MAX_REST_SECONDS = 0.5  # never make a click wait longer than this
+MAX_REST_SECONDS = 1.0  # a click waits for the rest to end: never longer than this (reached with ~8+ playing)
 
 
 class Pacer:
