@@ -48,7 +48,7 @@ def test_backprop_next_stage_in_the_browser(page, app_url):
 def test_digits_trains_in_the_browser(page, app_url):
     open_page(page, f"{app_url}/digits", *PAGES[1][1:])
     page.get_by_role("button", name="Train", exact=True).click()
-    expect(page.get_by_text("Validation accuracy")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text("Validation accuracy", exact=True)).to_be_visible(timeout=WAIT)
     expect(page.get_by_text("What the first layer looks for")).to_be_visible(timeout=WAIT)
     settle(page, PAGES[1][2])
     assert_no_exception(page)
