@@ -101,20 +101,7 @@ function panel(ctx, box, d, key, opts, hoverIndex) {
     ctx.textAlign = "right";
     ctx.fillText(`target ${opts.target}`, x + w - 4, sy(opts.target) - 4);
   }
-  for (const s of series) {
-    ctx.strokeStyle = s.colour;
-    ctx.lineWidth = 2;
-    ctx.setLineDash(s.dash ? [5, 4] : []);
-    ctx.beginPath();
-    let open = false;
-    s.values.forEach((v, i) => {
-      if (v === null || !isFinite(v) || (opts.log && v <= 0)) { open = false; return; }
-      if (open) ctx.lineTo(sx(epochs[i]), sy(v)); else ctx.moveTo(sx(epochs[i]), sy(v));
-      open = true;
-    });
-    ctx.stroke();
-  }
-  ctx.setLineDash([]);
+  strokeSeries(ctx, series, epochs, sx, sy, opts.log);
   if (hoverIndex !== null && epochs.length) {
     ctx.strokeStyle = "#888";
     ctx.beginPath();

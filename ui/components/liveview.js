@@ -86,20 +86,7 @@ function panel(ctx, box, series, epochs, opts, hoverIndex) {
   ctx.textAlign = "center";
   ctx.fillText(opts.title, 0, 0);
   ctx.restore();
-  for (const s of series) {
-    ctx.strokeStyle = s.colour;
-    ctx.lineWidth = 2;
-    ctx.setLineDash(s.dash ? [6, 4] : []);
-    ctx.beginPath();
-    let open = false;
-    s.values.forEach((v, i) => {
-      if (v === null || !isFinite(v)) { open = false; return; }
-      if (open) ctx.lineTo(sx(epochs[i]), sy(v)); else ctx.moveTo(sx(epochs[i]), sy(v));
-      open = true;
-    });
-    ctx.stroke();
-  }
-  ctx.setLineDash([]);
+  strokeSeries(ctx, series, epochs, sx, sy, opts.log);
   if (hoverIndex !== null) {
     ctx.strokeStyle = "#888";
     ctx.beginPath();

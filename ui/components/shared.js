@@ -73,3 +73,21 @@ function plotFrame(ctx, box, first, last, lo, hi, log) {
   }
   return { sx, sy };
 }
+
+// Each series as a line over `epochs`, broken where a value is missing (or not positive on a log scale).
+function strokeSeries(ctx, series, epochs, sx, sy, log) {
+  for (const s of series) {
+    ctx.strokeStyle = s.colour;
+    ctx.lineWidth = 2;
+    ctx.setLineDash(s.dash ? [6, 4] : []);
+    ctx.beginPath();
+    let open = false;
+    s.values.forEach((v, i) => {
+      if (v === null || !isFinite(v) || (log && v <= 0)) { open = false; return; }
+      if (open) ctx.lineTo(sx(epochs[i]), sy(v)); else ctx.moveTo(sx(epochs[i]), sy(v));
+      open = true;
+    });
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+}
