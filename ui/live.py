@@ -102,10 +102,11 @@ def _draw_frame() -> None:
 
 
 def _tick_seconds() -> float | None:
-    """The smoothed time between this session's ticks; a gap of over a second is a pause, not a pace."""
+    """The smoothed time between this session's ticks. A gap longer than the longest rest plus a slow tick
+    is a pause (or the first tick after Play), not a pace."""
     ss, now = st.session_state, time.monotonic()
     last, ss[LAST_TICK] = ss.get(LAST_TICK), now
-    if last is not None and now - last < 1.0:
+    if last is not None and now - last < 2 * pacing.MAX_REST_SECONDS:
         ss[TICK_SECONDS] = pacing.smooth(ss.get(TICK_SECONDS), now - last)
     return ss.get(TICK_SECONDS)
 
