@@ -1,25 +1,56 @@
-"""Entry point: page config and navigation. Everything else lives in pages/ and ui/."""
+"""Entry point: page config and navigation. Everything else lives in pages/ and ui/.
+
+`streamlit run app.py` finds ``app`` below and serves it as an ASGI app (st.App), importing this file once
+as a module: that gives a start-up hook (warm_up) and a middleware that tells the live loop's pacer when
+someone opens a page. Each session then runs this file as its script, with ``__name__ == "__main__"``.
+"""
+
+import contextlib
 
 import streamlit as st
 
-from ui import routing
 
-routing.app_ran()
-st.set_page_config(page_title="NumPy Neural Playground", page_icon="🧠", layout="wide")
+def navigation() -> None:
+    from ui import routing
 
-pages = {
-    "Play": [
-        st.Page("pages/playground.py", title="Playground", icon="🎛️", default=True),
-        st.Page("pages/lessons.py", title="Lessons", icon="🎓"),
-    ],
-    "Experiment": [
-        st.Page("pages/compare.py", title="Compare runs", icon="⚖️"),
-        st.Page("pages/sweep.py", title="Sweeps", icon="🧹"),
-    ],
-    "Learn": [
-        st.Page("pages/backprop.py", title="Backprop, step by step", icon="🔗"),
-        st.Page("pages/digits.py", title="Digits (the tutorial's model)", icon="✍️"),
-        st.Page("pages/activations.py", title="Activation explorer", icon="📈"),
-    ],
-}
-st.navigation(pages).run()
+    routing.app_ran()
+    st.set_page_config(page_title="NumPy Neural Playground", page_icon=":material/neurology:", layout="wide")
+    # Material icons, not emoji: the font ships with Streamlit (emoji showed as boxes where no emoji font
+    # is installed), and an emoji made Streamlit load its emoji catalogue, 0.1 s of the first render.
+    pages = {
+        "Play": [
+            st.Page("pages/playground.py", title="Playground", icon=":material/tune:", default=True),
+            st.Page("pages/lessons.py", title="Lessons", icon=":material/school:"),
+        ],
+        "Experiment": [
+            st.Page("pages/compare.py", title="Compare runs", icon=":material/compare_arrows:"),
+            st.Page("pages/sweep.py", title="Sweeps", icon=":material/grid_view:"),
+        ],
+        "Learn": [
+            st.Page("pages/backprop.py", title="Backprop, step by step", icon=":material/link:"),
+            st.Page("pages/digits.py", title="Digits (the tutorial's model)", icon=":material/draw:"),
+            st.Page("pages/activations.py", title="Activation explorer", icon=":material/show_chart:"),
+        ],
+    }
+    st.navigation(pages).run()
+
+
+@contextlib.asynccontextmanager
+async def warm_up(_app):
+    """Import NumPy, nnlib and the Playground's modules at server start, before anyone connects.
+
+    Otherwise the first visitor after a start waits for them (0.3 s of their first render).
+    """
+    from ui import controls, live, state, timetravel, workshop  # noqa: F401
+
+    yield
+
+
+if __name__ == "__main__":
+    navigation()
+else:
+    from starlette.middleware import Middleware
+
+    from ui import pacing
+
+    app = st.App(__file__, lifespan=warm_up, middleware=[Middleware(pacing.PageLoads)])

@@ -203,7 +203,7 @@ EXPORT = "export"  # the Export / import panel
 CONTROLS = (*(f.name for f in fields(Config)), EXPORT)
 LOCKABLE = frozenset(f.name for f in fields(Config)) - {"epochs_per_frame"}  # speed stays free under a lock
 URL_KEYS = ("lesson", "hide", "lock")
-LOCK_CAPTION = "🔒 Your instructor locked these settings to the lesson."
+LOCK_CAPTION = ":material/lock: Your instructor locked these settings to the lesson."
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 
 

@@ -31,7 +31,8 @@ def lesson_cards() -> None:
     """One card per lesson, each with a button that opens it on the Playground."""
     room = controls.classroom()
     if room.lock:
-        st.info(f"🔒 Your instructor locked this session to the lesson “{LESSONS[room.lesson].title}”.")
+        st.info(f"Your instructor locked this session to the lesson “{LESSONS[room.lesson].title}”.",
+                icon=":material/lock:")
     columns = st.columns(2)
     for i, (name, lesson) in enumerate(LESSONS.items()):
         with columns[i % 2].container(border=True):
@@ -40,7 +41,7 @@ def lesson_cards() -> None:
 
 def _card(name: str, lesson: Lesson, active: bool, locked: bool) -> None:
     st.markdown(f"**{lesson.title}**" + (" · *in progress*" if active else ""))
-    st.markdown(f"🎯 {lesson.goal}")
+    st.markdown(f":material/target: {lesson.goal}")
     st.caption(setup_text(lesson.config))
     if st.button("Open in the Playground", key=f"lesson_{name}", type="primary" if active else "secondary",
                  disabled=locked):
@@ -89,7 +90,7 @@ def lesson_banner() -> None:
     lesson = LESSONS[room.lesson]
     with st.container(border=True):
         row = st.container(horizontal=True, vertical_alignment="center", gap="small")
-        row.markdown(f"🎓 **Lesson: {lesson.title}**", width="stretch")
+        row.markdown(f":material/school: **Lesson: {lesson.title}**", width="stretch")
         row.button("Restart lesson", on_click=_restart, args=(room.lesson,), type="tertiary", icon=":material/replay:",
                    help="Back to the lesson's settings, with fresh weights.")
         if lesson.solution is not None and not room.lock:
@@ -127,7 +128,7 @@ def export_panel(run: PlaygroundRun) -> None:
     if controls.classroom().is_hidden(lessons.EXPORT):
         return
     exact = _replayable(run)
-    box = st.expander("Export / import", key=EXPORT_OPEN, on_change="rerun", icon="📦")
+    box = st.expander("Export / import", key=EXPORT_OPEN, on_change="rerun", icon=":material/inventory_2:")
     if not box.open:
         return
     with box:

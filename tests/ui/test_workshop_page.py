@@ -16,7 +16,7 @@ from ui.run import PlaygroundRun, make_data
 
 
 def banner(at: AppTest) -> str:
-    return next((m.value for m in at.markdown if m.value.startswith("🎓 **Lesson:")), "")
+    return next((m.value for m in at.markdown if m.value.startswith(":material/school: **Lesson:")), "")
 
 
 def button(at: AppTest, label: str):

@@ -1,0 +1,37 @@
+"""`streamlit run app.py` serves app.py's st.App: its start-up warm-up and page-load middleware are in use."""
+
+import asyncio
+import importlib.util
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from streamlit.web.server.app_discovery import discover_asgi_app
+
+from ui import pacing
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def _import_app_module():
+    spec = importlib.util.spec_from_file_location("app", APP)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # as `streamlit run` does: a module named "app", not "__main__"
+    return module
+
+
+def test_streamlit_run_finds_the_asgi_app():
+    found = discover_asgi_app(APP)
+    assert found.is_asgi_app and found.import_string == "app:app"
+
+
+def test_the_app_warms_up_and_tells_the_pacer_about_page_loads():
+    module = _import_app_module()
+    assert module.app.script_path == APP
+    assert [m.cls for m in module.app._user_middleware] == [pacing.PageLoads]
+
+    async def start_and_stop():
+        async with module.warm_up(module.app):
+            pass
+
+    with ThreadPoolExecutor(1) as pool:  # a thread of its own: other tests may leave an event loop running here
+        pool.submit(asyncio.run, start_and_stop()).result()
