@@ -1,9 +1,21 @@
 """Fair pacing: a lone session never waits; with company, each rests in proportion."""
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
-from ui import limits
-from ui.pacing import ACTIVE_WINDOW_SECONDS, HEADROOM, MAX_REST_SECONDS, Pacer, frames_per_tick, smooth
+from ui import limits, pacing
+from ui.pacing import (
+    ACTIVE_WINDOW_SECONDS,
+    HEADROOM,
+    MAX_REST_SECONDS,
+    PAGE_LOAD_SECONDS,
+    Pacer,
+    PageLoads,
+    frames_per_tick,
+    smooth,
+)
 
 
 def test_a_lone_session_never_rests():
@@ -47,3 +59,37 @@ def test_slow_ticks_carry_more_frames_up_to_the_cap():
 def test_smooth_moves_part_of_the_way():
     assert smooth(None, 4.0) == 4.0
     assert smooth(1.0, 2.0, weight=0.25) == pytest.approx(1.25)
+
+
+def test_a_page_load_makes_players_rest_the_longest_and_send_one_frame():
+    pacer = Pacer()
+    for name in "abc":
+        pacer.rest_after(name, 0.02, now=0.0)
+    pacer.note_page_load(now=1.0)
+    assert pacer.rest_after("a", 0.02, now=1.1) == MAX_REST_SECONDS
+    assert pacer.frames_per_tick(60.0, now=1.1) == 1
+    later = 1.0 + PAGE_LOAD_SECONDS + 0.1
+    for name in "bc":
+        pacer.rest_after(name, 0.02, now=later - 0.05)
+    assert pacer.rest_after("a", 0.02, now=later) == pytest.approx(HEADROOM * 0.02 * 2)
+    assert pacer.frames_per_tick(60.0, now=later) == limits.MAX_FRAMES_PER_TICK
+
+
+def test_a_page_load_never_holds_back_a_lone_player():
+    pacer = Pacer()
+    pacer.note_page_load(now=0.0)
+    assert pacer.rest_after("alone", 0.05, now=0.1) == 0.0
+
+
+@pytest.mark.parametrize("path, counted", [("/static/js/index.abc.js", True), ("/_stcore/health", False)])
+def test_the_middleware_notes_static_fetches_and_passes_every_request_on(monkeypatch, path, counted):
+    pacer, seen = Pacer(), []
+    monkeypatch.setattr(pacing, "PACER", pacer)
+
+    async def app(scope, receive, send):
+        seen.append(scope["path"])
+
+    with ThreadPoolExecutor(1) as pool:  # a thread of its own: other tests may leave an event loop running here
+        pool.submit(asyncio.run, PageLoads(app)({"type": "http", "path": path}, None, None)).result()
+    assert seen == [path]
+    assert pacer.page_loading() is counted
