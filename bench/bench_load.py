@@ -1,8 +1,10 @@
 """Many users at once: N headless Chromium pages each playing the default Playground on one server.
 
 Measures, over --seconds after a warm-up:
-  frames/s per session   live-view repaints (window.nnpgLiveFrames) per page, min / median
-  epochs/s per session   how fast each page's Epoch metric advances, median
+  frames/s per session   live-view repaints (window.nnpgLiveFrames) per page, min / median, before the
+                         newcomer (steady) and from its arrival to the end (playing sessions give way
+                         while a page loads: ui/pacing.py)
+  epochs/s per session   how fast each page's Epoch metric advances, median (the same two spans)
   server CPU             the Streamlit process's CPU time per wall second (1.0 = one core)
   memory per session     (server RSS with N sessions - RSS before any) / N
   newcomer first render  a page opened during the load: navigation to the first painted view
@@ -71,6 +73,12 @@ def open_playing(browser, url: str):
     return page, first_render
 
 
+def rates(start, end, seconds: float) -> tuple[list[float], list[float]]:
+    """Frames/s and epochs/s of each page between two samples."""
+    return ([(b[0] - a[0]) / seconds for a, b in zip(start, end)],
+            [(b[1] - a[1]) / seconds for a, b in zip(start, end)])
+
+
 def sample(pages) -> list[tuple[int, int]]:
     return [(p.evaluate("window.nnpgLiveFrames || 0"), p.evaluate(EPOCH_JS)) for p in pages]
 
@@ -96,6 +104,7 @@ def main() -> None:
             before, cpu0, t0 = sample(pages), cpu_seconds(server.pid), time.perf_counter()
             time.sleep(args.seconds / 2)
             # A newcomer is someone else, with a browser of their own (not a tab queued behind eight busy ones).
+            middle, t_mid = sample(pages), time.perf_counter()
             newcomer = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             _, newcomer_render = open_playing(newcomer, url)
             time.sleep(args.seconds / 2)
@@ -105,14 +114,13 @@ def main() -> None:
             browser.close()
     finally:
         stop_server(server)
-    wall = t1 - t0
-    fps = [(a[0] - b[0]) / wall for a, b in zip(after, before)]
-    eps = [(a[1] - b[1]) / wall for a, b in zip(after, before)]
+    steady, arrival = rates(before, middle, t_mid - t0), rates(middle, after, t1 - t_mid)
     clients = "their browser under SCHED_IDLE" if args.clients_idle else "their browser on the same 2 cores"
-    print(f"{args.sessions} sessions playing the default Playground for {wall:.1f} s ({clients})")
-    print(f"  frames/s per session    min {min(fps):.2f}  median {statistics.median(fps):.2f}")
-    print(f"  epochs/s per session    median {statistics.median(eps):.1f}")
-    print(f"  server CPU              {(cpu1 - cpu0) / wall:.2f} cores")
+    print(f"{args.sessions} sessions playing the default Playground for {t1 - t0:.1f} s ({clients})")
+    for label, (fps, eps) in (("steady", steady), ("newcomer arriving", arrival)):
+        print(f"  frames/s per session    min {min(fps):.2f}  median {statistics.median(fps):.2f}  ({label})")
+        print(f"  epochs/s per session    median {statistics.median(eps):.1f}  ({label})")
+    print(f"  server CPU              {(cpu1 - cpu0) / (t1 - t0):.2f} cores")
     print(f"  memory per session      {(rss_loaded - rss_idle) / (args.sessions + 1):.1f} MB "
           f"(server RSS {rss_idle:.0f} MB idle, {rss_loaded:.0f} MB loaded)")
     print(f"  newcomer first render   {newcomer_render:.2f} s")
