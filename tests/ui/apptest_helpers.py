@@ -1,5 +1,7 @@
 """Shared AppTest helpers for the page tests."""
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -8,6 +10,12 @@ from ui import state
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 60
+
+
+def run_coroutine(coroutine):
+    """Run ``coroutine`` to its end on a thread of its own: other tests may leave an event loop running here."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def open_app(query: dict | None = None) -> AppTest:

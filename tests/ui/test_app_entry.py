@@ -1,10 +1,10 @@
 """`streamlit run app.py` serves app.py's st.App: its start-up warm-up and page-load middleware are in use."""
 
-import asyncio
 import importlib.util
-from concurrent.futures import ThreadPoolExecutor
+import sys
 from pathlib import Path
 
+from apptest_helpers import run_coroutine
 from streamlit.web.server.app_discovery import discover_asgi_app
 
 from ui import pacing
@@ -24,7 +24,8 @@ def test_streamlit_run_finds_the_asgi_app():
     assert found.is_asgi_app and found.import_string == "app:app"
 
 
-def test_the_app_warms_up_and_tells_the_pacer_about_page_loads():
+def test_the_app_warms_up_and_tells_the_pacer_about_page_loads(monkeypatch):
+    monkeypatch.delitem(sys.modules, "ui.learn_charts", raising=False)  # restored after the test
     module = _import_app_module()
     assert module.app.script_path == APP
     assert [m.cls for m in module.app._user_middleware] == [pacing.PageLoads]
@@ -33,5 +34,5 @@ def test_the_app_warms_up_and_tells_the_pacer_about_page_loads():
         async with module.warm_up(module.app):
             pass
 
-    with ThreadPoolExecutor(1) as pool:  # a thread of its own: other tests may leave an event loop running here
-        pool.submit(asyncio.run, start_and_stop()).result()
+    run_coroutine(start_and_stop())
+    assert "ui.learn_charts" in sys.modules

@@ -1,9 +1,7 @@
 """Fair pacing: a lone session never waits; with company, each rests in proportion."""
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
+from apptest_helpers import run_coroutine
 
 from ui import limits, pacing
 from ui.pacing import (
@@ -89,7 +87,6 @@ def test_the_middleware_notes_static_fetches_and_passes_every_request_on(monkeyp
     async def app(scope, receive, send):
         seen.append(scope["path"])
 
-    with ThreadPoolExecutor(1) as pool:  # a thread of its own: other tests may leave an event loop running here
-        pool.submit(asyncio.run, PageLoads(app)({"type": "http", "path": path}, None, None)).result()
+    run_coroutine(PageLoads(app)({"type": "http", "path": path}, None, None))
     assert seen == [path]
     assert pacer.page_loading() is counted
