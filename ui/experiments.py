@@ -225,7 +225,7 @@ def compare_panel() -> None:
     if notice:
         st.info(notice)
     playing = st.session_state.get(CMP_PLAYING, False)
-    st.fragment(_compare_tick, run_every=limits.FRAME_INTERVAL_SECONDS if playing else None)()
+    st.fragment(_compare_tick, run_every=limits.COMPARE_TICK_SECONDS if playing else None)()
 
 
 def _compare_tick() -> None:

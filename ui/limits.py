@@ -16,10 +16,13 @@ UPLOAD_MAX_BYTES = 2_000_000  # keep equal to .streamlit/config.toml's maxUpload
 UPLOAD_MAX_ROWS = 5000
 
 IDLE_PAUSE_SECONDS = 15 * 60  # playing stops after this long without a user action
-FRAME_INTERVAL_SECONDS = 0.08  # the browser asks for a frame this often (setInterval); a busy server drops some
-FRAME_TRAIN_SECONDS = 0.05  # training time per frame at most; a busy server trains fewer epochs per frame
-FRAME_SECONDS = 0.1  # the pace the live view aims for; ticks slower than this carry several frames each
+FRAME_SECONDS = 0.08  # the pace the live view aims for (12.5 frames/s)
+# The Playground's fragment reruns this often and each rerun carries two frames: a script run costs the
+# browser ~60 ms whatever it draws, painting a frame 5-10 ms. Slower ticks carry more frames.
+TICK_INTERVAL_SECONDS = 2 * FRAME_SECONDS
 MAX_FRAMES_PER_TICK = 4  # frames bundled into one slow tick, at most
+FRAME_TRAIN_SECONDS = 0.05  # training time per frame at most; a busy server trains fewer epochs per frame
+COMPARE_TICK_SECONDS = 0.08  # the Compare page's fragment reruns this often; a busy server drops some
 HISTORY_POINTS = 300  # loss-curve points sent per frame, at most (older epochs are thinned)
 
 # Experiments: compare runs, sweeps, time travel

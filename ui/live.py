@@ -1,10 +1,10 @@
 """The live loop: a fragment that trains a few epochs per tick and redraws, never a blocking loop.
 
-While playing, the fragment reruns every FRAME_INTERVAL_SECONDS. Each tick trains ``epochs_per_frame``
-epochs under the run's lock (a tick that finds the lock taken skips training and only redraws), then
-sends one payload to a canvas view: the output image, the points and the curves. When ticks come slowly
-(a busy server or browser), a tick trains in a few parts and sends the output after each, and the view
-plays these frames back spaced over the tick (see ui.pacing). When training stops by itself
+While playing, the fragment reruns every TICK_INTERVAL_SECONDS. Each tick trains a few frames of
+``epochs_per_frame`` epochs under the run's lock (a tick that finds the lock taken skips training and only
+redraws), keeping the output after each, then sends one payload to a canvas view: the output images, the
+points and the curves. The view plays the frames back spaced over the tick: two at the intended pace, more
+when ticks come slowly (a busy server or browser; see ui.pacing). When training stops by itself
 (divergence, the epoch cap, an idle session) the tick says why and reruns the whole app, so the timer
 stops with it.
 """
@@ -66,7 +66,7 @@ def view_options() -> None:
 
 def training_panel() -> None:
     playing = st.session_state.get(state.PLAYING, False)
-    st.fragment(_tick, run_every=limits.FRAME_INTERVAL_SECONDS if playing else None)()
+    st.fragment(_tick, run_every=limits.TICK_INTERVAL_SECONDS if playing else None)()
 
 
 def _tick() -> None:
@@ -112,14 +112,14 @@ def _tick_seconds() -> float | None:
 
 
 def _advance(run: PlaygroundRun, frames: int) -> list[tuple[int, np.ndarray]]:
-    """Train one tick's worth of epochs in ``frames`` parts and return (epoch, grid output) after each,
-    or stop playing (and say why). Empty when another thread is training this run: skip, don't queue."""
+    """Train ``frames`` frames of ``epochs_for_frame`` epochs and return (epoch, grid output) after each, or
+    stop playing (and say why). Empty when another thread is training this run: skip, don't queue."""
     if state.idle_seconds() > limits.IDLE_PAUSE_SECONDS:
         _stop(f"Paused after {limits.IDLE_PAUSE_SECONDS // 60} minutes without interaction. Press Play to go on.")
     shots = []
     if run.lock.acquire(blocking=False):
         try:
-            per_frame = max(1, run.epochs_for_frame() // frames)
+            per_frame = run.epochs_for_frame()
             while len(shots) < frames and run.train(per_frame):
                 shots.append((run.epoch, run.grid_output()))
         finally:
