@@ -1,13 +1,17 @@
-"""Frame rate of the live Playground in headless Chromium: frames/s, epochs/s shown, bytes per frame.
+"""Frame rate of the live Playground in headless Chromium: frames/s, epochs/s shown, bytes per frame, and
+the first render.
 
 Starts `streamlit run app.py` as a user would, opens the Playground in Debian's Chromium, presses Play
 and watches for --seconds:
   frames/s       repaints of the live view per second (the view counts them in window.nnpgLiveFrames)
   epochs/s       how fast the "Epoch" metric on screen advances
   kB/frame       websocket bytes from the server per drawn frame
-  first render   from navigation to the first drawn figure
+  first render   until the live view is mounted, from the navigation and from the server's answer: for
+                 the first visitor of the fresh server, then for --visits new visitors (a fresh browser
+                 each, one after another)
 
-    python bench/bench_frames.py [--seconds 10] [--query "dataset=spiral&layers=8,8,8"] [--inside [TAB]]
+    python bench/bench_frames.py [--seconds 10] [--visits 5] [--query "dataset=spiral&layers=8,8,8"]
+                                 [--inside [TAB]]
 
 --inside opens the "Inside the network" panel (collapsed by default) on TAB (default: Network) first,
 and adds "diagram paints/s" (the network diagram counts them in window.nnpgNetworkFrames).
@@ -24,10 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server  # noqa: E402
+from first_render import VIEWPORT, first_render, new_visitor, report  # noqa: E402
 
-# Count every Plotly redraw of every chart on the page, and remember the Epoch metric's value over time.
-READY_SELECTOR = ".nnpg-live canvas"
-
+# Remember the Epoch metric's value over time, and the live view's repaint count.
 WATCHER_JS = """
 () => {
   window.__frames = 0; window.__epochs = [];
@@ -55,17 +58,15 @@ def open_inside(page, tab: str) -> None:
     page.wait_for_timeout(1000)
 
 
-def measure(url: str, seconds: float, page, inside: str | None = None) -> dict:
+def measure(url: str, seconds: float, browser, inside: str | None = None) -> dict:
     received = {"bytes": 0}
 
     def on_ws(ws):
         ws.on("framereceived", lambda payload: received.__setitem__("bytes", received["bytes"] + len(payload)))
 
+    page = browser.new_page(viewport=VIEWPORT)
     page.on("websocket", on_ws)
-    start = time.perf_counter()
-    page.goto(url)
-    page.wait_for_selector(READY_SELECTOR, timeout=60_000)
-    first_render = time.perf_counter() - start
+    first_visit = first_render(page, url)
     if inside:
         open_inside(page, inside)
     page.evaluate(WATCHER_JS)
@@ -83,19 +84,19 @@ def measure(url: str, seconds: float, page, inside: str | None = None) -> dict:
     frames = frames1 - frames0
     shown_seconds = (epochs1[0] - epochs0[0]) / 1000 or seconds
     results = {
-        "first render (s)": first_render,
-        "frames/s": frames / seconds,
-        "epochs/s shown": (epochs1[1] - epochs0[1]) / shown_seconds,
-        "kB/frame (websocket)": (bytes1 - bytes0) / 1000 / max(frames, 1),
+        "frames/s": f"{frames / seconds:.2f}",
+        "epochs/s shown": f"{(epochs1[1] - epochs0[1]) / shown_seconds:.1f}",
+        "kB/frame (websocket)": f"{(bytes1 - bytes0) / 1000 / max(frames, 1):.1f}",
     }
     if inside == "Network":
-        results["diagram paints/s"] = (diagram1 - diagram0) / seconds
-    return results
+        results["diagram paints/s"] = f"{(diagram1 - diagram0) / seconds:.2f}"
+    return results, first_visit
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--visits", type=int, default=5, help="new visitors whose first render is timed")
     parser.add_argument("--query", default="", help="URL query for the Playground (default configuration if empty)")
     parser.add_argument("--inside", nargs="?", const="Network", default=None, metavar="TAB",
                         help="open the Inside-the-network panel on this tab first (default tab: Network)")
@@ -106,18 +107,24 @@ def main() -> None:
     server = start_server(port)
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
             url = f"http://127.0.0.1:{port}/" + (f"?{args.query}" if args.query else "")
-            results = measure(url, args.seconds, page, args.inside)
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            results, first_visit = measure(url, args.seconds, browser, args.inside)
             browser.close()
+            visits = []
+            for _ in range(args.visits):
+                time.sleep(1)
+                visits.append(new_visitor(pw, CHROMIUM, CHROMIUM_ARGS, url))
     finally:
         stop_server(server)
+    results["first render, fresh server"] = report([first_visit])
+    if visits:
+        results["first render, new visitors"] = report(visits)
     panel = f", Inside the network open on {args.inside}" if args.inside else ""
     print(f"Playground live loop, {args.seconds:g} s in headless Chromium ({args.query or 'default configuration'}"
           f"{panel})")
     for key, value in results.items():
-        print(f"  {key:24s}{value:8.2f}")
+        print(f"  {key:30s}{value}")
 
 
 if __name__ == "__main__":

@@ -2,19 +2,20 @@
 
 Measures, over --seconds after a warm-up:
   frames/s per session   live-view repaints (window.nnpgLiveFrames) per page, min / median, before the
-                         newcomer (steady) and from its arrival to the end (playing sessions give way
-                         while a page loads: ui/pacing.py)
+                         newcomers (steady) and from the first one's arrival to the end (playing sessions
+                         give way while a page loads: ui/pacing.py)
   epochs/s per session   how fast each page's Epoch metric advances, median (the same two spans)
   server CPU             the Streamlit process's CPU time per wall second (1.0 = one core)
   memory per session     (server RSS with N sessions - RSS before any) / N
-  newcomer first render  a page opened during the load: navigation to the first painted view
+  newcomer first render  --newcomers pages opened one after another during the load, each in a browser of
+                         its own: navigation (and the server's answer) to the live view mounted
 
 On this machine the sessions' browsers share the server's 2 cores; on a real deployment they run on
 other people's computers. --clients-idle runs them under SCHED_IDLE (chrt --idle), so they only get CPU
 the server and the newcomer leave: the closest one machine comes to that. (nice does not do it: Chromium
-resets its renderers' niceness.) The newcomer's own browser always runs at normal priority.
+resets its renderers' niceness.) The newcomers' own browsers always run at normal priority.
 
-    python bench/bench_load.py [--sessions 8] [--seconds 15] [--clients-idle]
+    python bench/bench_load.py [--sessions 8] [--seconds 15] [--newcomers 3] [--clients-idle]
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server  # noqa: E402
+from first_render import first_render, new_visitor, report  # noqa: E402
 
-READY = ".nnpg-live canvas"
 # Every real user has their own foreground browser; in one headless Chromium all but one page would be a
 # background tab whose timers are throttled to ~1/s, so switch that throttling off.
 FOREGROUND_ARGS = ["--disable-background-timer-throttling", "--disable-renderer-backgrounding",
@@ -65,12 +66,9 @@ def idle_chromium(folder: str) -> str:
 def open_playing(browser, url: str):
     page = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
     page.set_default_timeout(120_000)
-    start = time.perf_counter()
-    page.goto(url)
-    page.wait_for_selector(READY)
-    first_render = time.perf_counter() - start
+    first_render(page, url)
     page.get_by_role("button", name="Play").click()
-    return page, first_render
+    return page
 
 
 def rates(start, end, seconds: float) -> tuple[list[float], list[float]]:
@@ -87,6 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--newcomers", type=int, default=3, help="pages opened one after another during the load")
     parser.add_argument("--clients-idle", action="store_true", help="run the sessions' browser under SCHED_IDLE")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
@@ -99,18 +98,19 @@ def main() -> None:
             clients = idle_chromium(folder) if args.clients_idle else CHROMIUM
             browser = pw.chromium.launch(executable_path=clients, headless=True, args=CHROMIUM_ARGS + FOREGROUND_ARGS)
             rss_idle = rss_mb(server.pid)
-            pages = [open_playing(browser, url)[0] for _ in range(args.sessions)]
+            pages = [open_playing(browser, url) for _ in range(args.sessions)]
             time.sleep(3)  # warm-up
             before, cpu0, t0 = sample(pages), cpu_seconds(server.pid), time.perf_counter()
             time.sleep(args.seconds / 2)
-            # A newcomer is someone else, with a browser of their own (not a tab queued behind eight busy ones).
             middle, t_mid = sample(pages), time.perf_counter()
-            newcomer = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            _, newcomer_render = open_playing(newcomer, url)
-            time.sleep(args.seconds / 2)
+            newcomers = []
+            for _ in range(args.newcomers):
+                # Someone else, with a browser of their own (not a tab queued behind eight busy ones).
+                newcomers.append(new_visitor(pw, CHROMIUM, CHROMIUM_ARGS, url))
+                time.sleep(2)
+            time.sleep(max(0.0, args.seconds / 2 - (time.perf_counter() - t_mid)))
             after, cpu1, t1 = sample(pages), cpu_seconds(server.pid), time.perf_counter()
             rss_loaded = rss_mb(server.pid)
-            newcomer.close()
             browser.close()
     finally:
         stop_server(server)
@@ -121,9 +121,10 @@ def main() -> None:
         print(f"  frames/s per session    min {min(fps):.2f}  median {statistics.median(fps):.2f}  ({label})")
         print(f"  epochs/s per session    median {statistics.median(eps):.1f}  ({label})")
     print(f"  server CPU              {(cpu1 - cpu0) / (t1 - t0):.2f} cores")
-    print(f"  memory per session      {(rss_loaded - rss_idle) / (args.sessions + 1):.1f} MB "
+    print(f"  memory per session      {(rss_loaded - rss_idle) / args.sessions:.1f} MB "
           f"(server RSS {rss_idle:.0f} MB idle, {rss_loaded:.0f} MB loaded)")
-    print(f"  newcomer first render   {newcomer_render:.2f} s")
+    if newcomers:
+        print(f"  newcomer first render   {' '.join(f'{v[0]:.2f}' for v in newcomers)} s: {report(newcomers)}")
 
 
 if __name__ == "__main__":
