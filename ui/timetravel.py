@@ -26,7 +26,8 @@ def panel(run: PlaygroundRun) -> None:
     """The time-travel expander, shown only while paused and once the run has trained."""
     if st.session_state.get(state.PLAYING) or run.epoch == 0:
         return
-    box = st.expander("⏪ Time travel: scrub back through training", key=OPEN, on_change="rerun")
+    box = st.expander("Time travel: scrub back through training", key=OPEN, on_change="rerun",
+                      icon=":material/history:")
     if not box.open:  # closed, it costs nothing
         return
     with box:

@@ -54,6 +54,14 @@ function niceRange(values, log) {
   return [Math.min(lo, 0), hi + (hi - lo) * 0.05];
 }
 
+// A y-axis label that fits beside the axis title: "0.408", "1.2e-5", and "3e253" for a loss that blew up.
+function tickLabel(v, digits) {
+  const size = Math.abs(v);
+  if (size >= 1e5) return v.toExponential(0).replace("+", "");
+  if (size > 0 && size < 1e-3) return v.toExponential(1).replace("+", "");
+  return Number(v.toPrecision(digits)).toString();
+}
+
 // A curve panel's frame: its border and three y labels; returns the epoch and value scales.
 function plotFrame(ctx, box, first, last, lo, hi, log) {
   const { x, y, w, h } = box;
@@ -68,8 +76,7 @@ function plotFrame(ctx, box, first, last, lo, hi, log) {
   ctx.textAlign = "right";
   for (let k = 0; k <= 2; k++) {
     const v = lo + ((hi - lo) * k) / 2;
-    const label = opts.log ? Number(Math.pow(10, v).toPrecision(2)).toString() : Number(v.toPrecision(3)).toString();
-    ctx.fillText(label, x - 4, y + h - (h * k) / 2 + 4);
+    ctx.fillText(tickLabel(opts.log ? Math.pow(10, v) : v, opts.log ? 2 : 3), x - 4, y + h - (h * k) / 2 + 4);
   }
   return { sx, sy };
 }
