@@ -50,7 +50,7 @@ function niceRange(values, log) {
   if (!finite.length) return log ? [-2, 0] : [0, 1];
   let lo = Math.min(...finite), hi = Math.max(...finite);
   if (log) return [Math.log10(lo), Math.log10(hi) + 1e-9];
-  if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
+  if (hi - lo < 1e-9) { lo = lo >= 0 ? 0 : lo - 0.5; hi += 0.5; } // one value (a target line alone): no negative loss axis
   return [Math.min(lo, 0), hi + (hi - lo) * 0.05];
 }
 
