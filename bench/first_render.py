@@ -36,7 +36,9 @@ def new_visitor(playwright, executable: str, args: list[str], url: str) -> tuple
 def report(visits: list[tuple[float, float]]) -> str:
     """Median and worst of both clocks over several visits."""
     def spread(values):
+        if len(values) == 1:
+            return f"{values[0]:.2f} s"
         return f"median {statistics.median(values):.2f} s, max {max(values):.2f} s"
 
     return (f"{spread([v[0] for v in visits])} from the navigation; {spread([v[1] for v in visits])} from the "
-            f"server's answer (n={len(visits)})")
+            f"server's answer" + (f" (n={len(visits)})" if len(visits) > 1 else ""))

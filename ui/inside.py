@@ -1,4 +1,4 @@
-"""Inside the network: the Playground's second panel, drawn by the live fragment after every frame.
+"""Inside the network: the Playground's second panel, drawn by the live fragment on every tick.
 
 An expander (collapsed at first, and then costing nothing) holds four tabs; only the open tab runs:
   Network             the diagram (ui/components/network.js): a heatmap per neuron, weights as links,
@@ -7,8 +7,8 @@ An expander (collapsed at first, and then costing nothing) holds four tabs; only
   Gradients & health  gradient norm per layer (now and over epochs), dead and saturated units, hints
   Hidden space        the input plane's grid lines and the data as two hidden neurons see them
 
-Frame budget: while training plays, the diagram is recomputed every DIAGRAM_EVERY-th frame and the
-Plotly charts every CHARTS_EVERY-th. In between, the diagram gets the constant payload KEEP (the canvas
+Frame budget: while training plays, the diagram is recomputed every DIAGRAM_EVERY-th tick of the live
+loop and the Plotly charts every CHARTS_EVERY-th. In between, the diagram gets the constant payload KEEP (the canvas
 keeps its picture) and the charts their previous figure: unchanged messages of 10 kB or more that
 Streamlit ships as a short reference to the copy the browser already holds. When paused, every rerun
 recomputes. Weight snapshots for the histograms are taken whether or not the panel is open.
@@ -22,7 +22,7 @@ import weakref
 import streamlit as st
 
 from nnlib import features
-from ui import canvas, health, network_charts, network_view, state
+from ui import canvas, health, limits, network_charts, network_view, state
 from ui.run import PlaygroundRun
 
 OPEN = "pg_inside_open"  # bool: the expander is open
@@ -33,8 +33,8 @@ EDIT_TARGET = "pg_inside_edit_target"  # 0 = the bias, j + 1 = the weight from s
 SPACE_LAYER, SPACE_X, SPACE_Y = "pg_inside_space_layer", "pg_inside_space_x", "pg_inside_space_y"
 VIEWS = "pg_inside_views"  # {view name: (run, inputs, value)}: the last computed views, re-sent between redraws
 
-DIAGRAM_EVERY = 3  # while playing, the diagram and the neuron table are recomputed every 3rd frame
-CHARTS_EVERY = 10  # ... and the Plotly charts every 10th (~1 per second)
+DIAGRAM_EVERY = 2  # while playing, the diagram and the neuron table are recomputed every 2nd tick (~3 a second)
+CHARTS_EVERY = 5  # ... and the Plotly charts every 5th (~1 a second)
 TABS = ("Network", "Weights", "Gradients & health", "Hidden space")
 NETWORK_VIEW = canvas.canvas_view("nnpg_network_view", "network")
 CHART_CONFIG = {"displayModeBar": False}
@@ -45,7 +45,8 @@ _SNAPSHOTS: weakref.WeakKeyDictionary[PlaygroundRun, health.WeightSnapshots] = w
 
 
 def panel(run: PlaygroundRun, frame: int, playing: bool) -> None:
-    """Draw the inside-the-network views for ``run``; called from the live fragment every frame."""
+    """Draw the inside-the-network views for ``run``; called from the live fragment on every tick (``frame``
+    counts them)."""
     _record_snapshot(run)
     box = st.expander("Inside the network: neurons, weights, gradients, training health", key=OPEN,
                       on_change="rerun")
@@ -74,9 +75,14 @@ def _record_snapshot(run: PlaygroundRun) -> None:
                 store.add(run.epoch, [layer.W for layer in _dense(run)])
 
 
+def _seconds(ticks: int) -> str:
+    """How long ``ticks`` live-loop ticks take at the intended pace, for a caption."""
+    return f"{ticks * limits.TICK_INTERVAL_SECONDS:.1f} s"
+
+
 def _view(name: str, run: PlaygroundRun, frame: int, playing: bool, every: int, inputs: tuple, build,
           between=None):
-    """The named view: rebuilt when paused, every ``every``-th frame while playing, or when its run or
+    """The named view: rebuilt when paused, every ``every``-th tick while playing, or when its run or
     inputs changed. Otherwise ``between`` if given, else the previous view, to be sent again unchanged."""
     views = st.session_state.setdefault(VIEWS, {})
     last = views.get(name)
@@ -116,7 +122,7 @@ def _network_tab(run: PlaygroundRun, frame: int, playing: bool) -> None:
                     lambda: _diagram(run, layer, unit, frame, playing), between=KEEP)
     with slot:
         NETWORK_VIEW(data=payload, key=NETWORK, on_pick_change=_on_pick)
-        st.caption(f"While training plays, the diagram redraws once every {DIAGRAM_EVERY} frames (weights to 2 "
+        st.caption(f"While training plays, the diagram redraws every {_seconds(DIAGRAM_EVERY)} (weights to 2 "
                    "decimals) to keep the live view fast; when paused, on every change (4 decimals).")
     _neuron_details(left, right, run, layer, unit, frame, playing)
 
@@ -229,7 +235,7 @@ def _weights_tab(run: PlaygroundRun, frame: int, playing: bool) -> None:
     fig = _view("weights", run, frame, playing, CHARTS_EVERY, (), lambda: _weights_figure(run))
     st.caption("Left: each layer's weights (one colour scale for all layers, orange < 0 < blue). Right: how the "
                "layer's weight histogram moved, from the first snapshot (light grey) to now (bars). Redrawn once "
-               f"every {CHARTS_EVERY} frames while playing.")
+               f"every {_seconds(CHARTS_EVERY)} while playing.")
     st.plotly_chart(fig, key="pg_inside_weights_chart", config=CHART_CONFIG)
 
 
@@ -248,7 +254,7 @@ def _weights_figure(run: PlaygroundRun):
 def _health_tab(run: PlaygroundRun, frame: int, playing: bool) -> None:
     fig, rows, hints = _view("health", run, frame, playing, CHARTS_EVERY, (), lambda: _health(run))
     st.caption("Gradient flow: how strongly the loss pulls on each layer's weights. On a log scale a deep sigmoid "
-               f"network shows a staircase, far smaller towards the input. Redrawn once every {CHARTS_EVERY} frames "
+               f"network shows a staircase, far smaller towards the input. Redrawn every {_seconds(CHARTS_EVERY)} "
                "while playing.")
     st.plotly_chart(fig, key="pg_inside_gradients_chart", config=CHART_CONFIG)
     if rows:
@@ -292,7 +298,7 @@ def _space_tab(run: PlaygroundRun, frame: int, playing: bool) -> None:
     fig = _view("space", run, frame, playing, CHARTS_EVERY, (layer, nx, ny), lambda: _space(run, layer, nx, ny))
     st.caption("Each grid line of the input plane (blue: x₁ fixed, orange: x₂ fixed, dark: the axes) and each "
                "training point, mapped through the network to these two neurons' activations. Straight lines "
-               f"that bend and fold show how the layer reshapes space. Redrawn once every {CHARTS_EVERY} frames while "
+               f"that bend and fold show how the layer reshapes space. Redrawn every {_seconds(CHARTS_EVERY)} while "
                "playing.")
     st.plotly_chart(fig, key="pg_inside_space_chart", config=CHART_CONFIG)
 

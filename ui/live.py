@@ -25,7 +25,7 @@ from ui.run import PlaygroundRun
 
 SHOW_TEST, DISCRETIZE, LOG_LOSS = "pg_show_test", "pg_discretize", "pg_log_loss"
 PACING_ID = "pg_pacing_id"  # an opaque id for this session's share of the server
-FRAME = "pg_frame"  # frames drawn in this session, so heavy panels can redraw every k-th frame
+FRAME = "pg_frame"  # ticks drawn in this session, so heavy panels can redraw every k-th tick
 LAST_TICK, TICK_SECONDS = "pg_last_tick", "pg_tick_seconds"  # when this session last ticked; the smoothed gap
 LIVE_VIEW = canvas.canvas_view("nnpg_live_view", "liveview")
 

@@ -406,7 +406,7 @@ def test_deep_sigmoid_network_shows_vanishing_gradients_and_relu_does_not():
     assert np.all(first < last / 10)
 
 
-def test_diagram_redraws_every_third_frame_while_playing_and_every_frame_when_paused():
+def test_diagram_redraws_every_other_tick_while_playing_and_on_every_rerun_when_paused():
     at = open_panel({})
     click(at, "Play")
     sent = {}
@@ -414,9 +414,9 @@ def test_diagram_redraws_every_third_frame_while_playing_and_every_frame_when_pa
         sent[at.session_state[live.FRAME]] = diagram(at)
         at.run()
     full = sorted(frame for frame, p in sent.items() if p != inside.KEEP)
-    assert full and all(frame % inside.DIAGRAM_EVERY == 0 for frame in full)  # recomputed every 3rd frame only
+    assert full and all(frame % inside.DIAGRAM_EVERY == 0 for frame in full)  # recomputed every 2nd tick only
     assert all(sent[frame]["frame"] == frame for frame in full)  # ... with what that frame saw
-    assert len(sent) - len(full) >= 4  # in between, the constant "keep" payload
+    assert len(sent) - len(full) >= 3  # in between (3 of any 7 ticks at least), the constant "keep" payload
     click(at, "Pause")
     before = diagram(at)["frame"]
     at.run()
