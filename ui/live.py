@@ -81,7 +81,7 @@ def _draw_frame() -> None:
     run: PlaygroundRun = st.session_state[state.RUN]
     playing = bool(st.session_state.get(state.PLAYING))
     tick_seconds = _tick_seconds() if playing else None
-    shots = _advance(run, pacing.PACER.frames_per_tick(tick_seconds)) if playing else []
+    shots = _advance(run, pacing.frames_per_tick(tick_seconds)) if playing else []
     if not shots:
         with run.lock:  # a consistent snapshot: weights and epoch from the same moment
             shots = [(run.epoch, run.grid_output())]

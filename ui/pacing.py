@@ -13,8 +13,10 @@ ticks come slowly, so the view keeps moving at a few frames a second for everyon
 a second.
 
 While someone opens a page (their browser is fetching the app's static files) and others are playing,
-every playing session rests the longest rest and sends one frame per tick, so the newcomer's page gets
-the CPU first (8 playing: newcomer's first render median 5.0 s -> 4.6 s in bench/bench_load.py).
+every playing session rests the longest rest, so the newcomer's page gets the CPU first. Its ticks still
+carry their frames (four at one tick a second), so no one drops below ~3 frames/s meanwhile: with one
+frame per tick, 8 sessions fell to 1.9-2.0 frames/s while newcomers arrived, for a newcomer's first
+render 0.4-0.6 s faster (bench/bench_load.py --newcomers 4: 3.3-3.8 s against 2.7-3.3 s).
 """
 
 from __future__ import annotations
@@ -42,10 +44,6 @@ class Pacer:
 
     def page_loading(self, now: float | None = None) -> bool:
         return (time.monotonic() if now is None else now) - self._page_load < PAGE_LOAD_SECONDS
-
-    def frames_per_tick(self, tick_seconds: float | None, now: float | None = None) -> int:
-        """One frame while a page loads (a tick's frames cost the server in proportion), else as paced."""
-        return 1 if self.page_loading(now) else frames_per_tick(tick_seconds)
 
     def playing(self, now: float) -> int:
         return sum(1 for t in self._last_tick.values() if now - t < ACTIVE_WINDOW_SECONDS)
