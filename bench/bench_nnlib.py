@@ -18,6 +18,7 @@ import importlib.util
 import statistics
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -70,7 +71,28 @@ def contenders(base):
         ("W3", "nnlib"): lambda: m1.predict(grid),
     }
     runs.update(torch_contenders(X1, y1, X2, t2, grid))
+    runs.update(sklearn_contenders(X1, y1, X2, t2, grid))
     return runs
+
+
+def sklearn_contenders(X1, y1, X2, t2, grid):
+    """MLPClassifier.partial_fit: one pass over the data per call, as in the baseline."""
+    try:
+        from sklearn.neural_network import MLPClassifier
+    except ImportError:
+        return {}
+    warnings.filterwarnings("ignore", module="sklearn")
+    c1 = MLPClassifier((8, 8, 8, 8), activation="tanh", solver="sgd", momentum=0.0, learning_rate_init=0.03,
+                       batch_size=10, alpha=0.0, random_state=0)
+    c1.partial_fit(X1, y1, classes=[0, 1])
+    c2 = MLPClassifier((64,), activation="relu", solver="adam", learning_rate_init=1e-3, batch_size=32, alpha=0.0,
+                       random_state=0)
+    c2.partial_fit(X2, t2, classes=list(range(10)))
+    return {
+        ("W1", "sklearn"): lambda: c1.partial_fit(X1, y1),
+        ("W2", "sklearn"): lambda: c2.partial_fit(X2, t2),
+        ("W3", "sklearn"): lambda: c1.predict_proba(grid),
+    }
 
 
 def torch_contenders(X1, y1, X2, t2, grid):
