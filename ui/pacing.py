@@ -16,7 +16,7 @@ While someone opens a page (their browser is fetching the app's static files) an
 every playing session rests the longest rest, so the newcomer's page gets the CPU first. Its ticks still
 carry their frames (four at one tick a second), so no one drops below ~3 frames/s meanwhile: with one
 frame per tick, 8 sessions fell to 1.9-2.0 frames/s while newcomers arrived, for a newcomer's first
-render 0.4-0.6 s faster (bench/bench_load.py --newcomers 4: 3.3-3.8 s against 2.7-3.3 s).
+render 0.5-1 s faster (bench/bench_load.py --newcomers 4: medians 3.2-4.4 s against 2.7-3.3 s).
 """
 
 from __future__ import annotations
