@@ -58,7 +58,7 @@ def open_inside(page, tab: str) -> None:
     page.wait_for_timeout(1000)
 
 
-def measure(url: str, seconds: float, browser, inside: str | None = None) -> dict:
+def measure(url: str, seconds: float, browser, inside: str | None = None) -> tuple[dict, tuple[float, float]]:
     received = {"bytes": 0}
 
     def on_ws(ws):

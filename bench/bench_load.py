@@ -15,7 +15,7 @@ other people's computers. --clients-idle runs them under SCHED_IDLE (chrt --idle
 the server and the newcomer leave: the closest one machine comes to that. (nice does not do it: Chromium
 resets its renderers' niceness.) The newcomers' own browsers always run at normal priority.
 
-    python bench/bench_load.py [--sessions 8] [--seconds 15] [--newcomers 3] [--clients-idle]
+    python bench/bench_load.py [--sessions 8] [--seconds 15] [--newcomers 4] [--clients-idle]
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--newcomers", type=int, default=3, help="pages opened one after another during the load")
+    parser.add_argument("--newcomers", type=int, default=4, help="pages opened one after another during the load")
     parser.add_argument("--clients-idle", action="store_true", help="run the sessions' browser under SCHED_IDLE")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
