@@ -82,19 +82,23 @@ function plotFrame(ctx, box, first, last, lo, hi, log) {
 }
 
 // Each series as a line over `epochs`, broken where a value is missing (or not positive on a log scale).
+// A point with no neighbour (the first epoch, say) is drawn as a dot, since a line through it has no length.
 function strokeSeries(ctx, series, epochs, sx, sy, log) {
   for (const s of series) {
-    ctx.strokeStyle = s.colour;
+    ctx.strokeStyle = ctx.fillStyle = s.colour;
     ctx.lineWidth = 2;
     ctx.setLineDash(s.dash ? [6, 4] : []);
     ctx.beginPath();
-    let open = false;
+    const shown = (i) => i >= 0 && i < s.values.length && s.values[i] !== null && isFinite(s.values[i]) &&
+      !(log && s.values[i] <= 0);
+    const lone = [];
     s.values.forEach((v, i) => {
-      if (v === null || !isFinite(v) || (log && v <= 0)) { open = false; return; }
-      if (open) ctx.lineTo(sx(epochs[i]), sy(v)); else ctx.moveTo(sx(epochs[i]), sy(v));
-      open = true;
+      if (!shown(i)) return;
+      if (shown(i - 1)) ctx.lineTo(sx(epochs[i]), sy(v)); else ctx.moveTo(sx(epochs[i]), sy(v));
+      if (!shown(i - 1) && !shown(i + 1)) lone.push([sx(epochs[i]), sy(v)]);
     });
     ctx.stroke();
+    for (const [x, y] of lone) ctx.fillRect(x - 2, y - 2, 4, 4);
   }
   ctx.setLineDash([]);
 }
