@@ -1,4 +1,4 @@
-"""The hosting settings a public demo relies on (.streamlit/config.toml), checked as Streamlit reads them."""
+"""The hosting settings a public demo relies on, parsed from .streamlit/config.toml as TOML (as Streamlit does)."""
 
 import math
 import tomllib

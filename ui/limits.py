@@ -12,7 +12,7 @@ GRID_RESOLUTION = 100  # boundary drawn on GRID x GRID points
 MAX_SEED = 2**31 - 1
 MAX_URL_VALUE_CHARS = 200  # longer query values are ignored outright
 
-UPLOAD_MAX_BYTES = 2_000_000  # keep equal to .streamlit/config.toml's maxUploadSize (MB)
+UPLOAD_MAX_BYTES = 2_000_000  # config.toml's maxUploadSize is this in whole MB (tests/test_hosting_config.py)
 UPLOAD_MAX_ROWS = 5000
 
 IDLE_PAUSE_SECONDS = 15 * 60  # playing stops after this long without a user action
