@@ -115,36 +115,70 @@ def _histogram_traces(history: list[np.ndarray], epochs: list[int], current: np.
 
 
 # --- gradient flow -----------------------------------------------------------------------------------------
+ALL_ZERO_NOTE = "every gradient is 0: nothing learns"
+NOT_FINITE_NOTE = "some gradients are not finite: the weights overflowed"
+NO_EPOCH_NOTE = "no epoch trained yet"
+
+
 def gradient_flow_figure(history: list[list[float]], current: list[float], *, max_points: int = 300,
                          height: int = 400) -> go.Figure:
     """Where the gradient goes. Left: ||dLoss/dW|| per Dense layer now, over all training data (bars, log
     scale). Right: the same per layer over epochs, from each epoch's last batch (lines, log scale).
 
     history[e][i]: layer i's norm at epoch e+1 (``History.grad_norms``); current[i]: norms now. A deep
-    sigmoid network shows the vanishing-gradient staircase: each layer's bar far below the next one's."""
+    sigmoid network shows the vanishing-gradient staircase: each layer's bar far below the next one's.
+    When every gradient is 0 (dead ReLUs, say) a log axis has nothing to show: both axes are then linear,
+    the zeros drawn at 0 and the figure says so. The epoch axis runs from 0 to the last epoch."""
     n = len(current) or (len(history[-1]) if history else 0)
     names, colours = layer_names(n), layer_colours(n)
-    traces = [dict(type="bar", x=names, y=[_positive(v) for v in current], marker=dict(color=colours),
+    rows = np.array([row for row in history if len(row) == n], dtype=float).reshape(-1, n)
+    every = np.concatenate([np.asarray(current, dtype=float).ravel(), rows.ravel()])
+    finite = every[np.isfinite(every)]
+    log = not (finite.size and np.all(finite == 0))
+    shown = _positive if log else (lambda v: _clean([v], 4)[0])
+    traces = [dict(type="bar", x=names, y=[shown(v) for v in current], marker=dict(color=colours),
                    xaxis="x", yaxis="y", name="now (all training data)", showlegend=False,
                    hovertemplate="%{x}: ‖dW‖ = %{y:.3g}<extra></extra>")]
-    rows = np.array([row for row in history if len(row) == n], dtype=float).reshape(-1, n)
     for i in range(n):
         epochs, values = charts.thin(rows[:, i].tolist(), max_points)
-        traces.append(dict(type="scatter", mode="lines", x=epochs.tolist(), y=[_positive(v) for v in values],
-                           line=dict(color=colours[i], width=2), xaxis="x2", yaxis="y2", name=names[i],
+        traces.append(dict(type="scatter", mode="lines" if len(epochs) > 1 else "markers", x=epochs.tolist(),
+                           y=[shown(v) for v in values], line=dict(color=colours[i], width=2),
+                           marker=dict(color=colours[i], size=6), xaxis="x2", yaxis="y2", name=names[i],
                            hovertemplate="epoch %{x}: ‖dW‖ = %{y:.3g}<extra>" + names[i] + "</extra>"))
+    value_axis = dict(type="log", exponentformat="power") if log else dict(type="linear", range=[0, 1])
     layout = dict(
         height=height, margin=dict(l=60, r=20, t=30, b=80), plot_bgcolor="white", showlegend=True,
         legend=dict(x=0.4, xanchor="left", y=-0.22, yanchor="top", orientation="h"),
         xaxis=dict(domain=[0.0, 0.3], title=dict(text="layer (input side → output)")),
-        yaxis=dict(type="log", title=dict(text="‖dLoss/dW‖"), gridcolor="#eee", exponentformat="power"),
-        xaxis2=dict(domain=[0.4, 1.0], anchor="y2", title=dict(text="epoch (last batch of each)")),
-        yaxis2=dict(type="log", anchor="x2", gridcolor="#eee", exponentformat="power"),
+        yaxis=dict(value_axis, title=dict(text="‖dLoss/dW‖"), gridcolor="#eee"),
+        xaxis2=dict(domain=[0.4, 1.0], anchor="y2", title=dict(text="epoch (last batch of each)"),
+                    range=[0, max(len(rows), 1)]),
+        yaxis2=dict(value_axis, anchor="x2", gridcolor="#eee"),
         annotations=[dict(text="<b>Now</b>, all training data", xref="paper", yref="paper", x=0.0, y=1.0,
                           xanchor="left", yanchor="bottom", showarrow=False),
                      dict(text="<b>Over epochs</b>", xref="paper", yref="paper", x=0.4, y=1.0, xanchor="left",
-                          yanchor="bottom", showarrow=False)])
+                          yanchor="bottom", showarrow=False),
+                     *_gradient_notes(current, rows, log)])
     return _figure(traces, layout)
+
+
+def _gradient_notes(current: list[float], rows: np.ndarray, log: bool) -> list[dict]:
+    """Plain words for what the gradient axes cannot show: all zeros, overflow, zeros on a log axis, no epochs."""
+    def note(text, x, y=0.5):
+        return dict(text=text, xref="paper", yref="paper", x=x, y=y, xanchor="center", showarrow=False,
+                    font=dict(size=13, color="#a23"), bgcolor="rgba(255,255,255,0.85)")
+    now = np.asarray(current, dtype=float)
+    notes = []
+    if not log:
+        notes.append(note(ALL_ZERO_NOTE, 0.5, 0.55))
+    if not np.all(np.isfinite(now)):
+        notes.append(note(NOT_FINITE_NOTE, 0.15, 0.4))
+    zeros = [name for name, v in zip(layer_names(len(now)), now) if v == 0]
+    if log and zeros:
+        notes.append(note(f"‖dW‖ = 0 (no bar on a log axis): {', '.join(zeros)}", 0.15, 0.3))
+    if not len(rows):
+        notes.append(note(NO_EPOCH_NOTE, 0.7))
+    return notes
 
 
 def _positive(v) -> float | None:
