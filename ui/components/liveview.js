@@ -47,17 +47,7 @@ function drawPlane(root) {
     ctx.imageSmoothingEnabled = !d.discretize;
     ctx.drawImage(image, m, 8, w, w);
   }
-  for (const set of d.points) {
-    ctx.lineWidth = 1;
-    ctx.strokeStyle = set.outline;
-    for (let i = 0; i < set.x.length; i++) {
-      ctx.beginPath();
-      ctx.arc(px(set.x[i]), py(set.y[i]), 3.5, 0, 2 * Math.PI);
-      ctx.fillStyle = set.colours[set.c[i]];
-      ctx.fill();
-      ctx.stroke();
-    }
-  }
+  drawPoints(ctx, d.points, px, py, 3.5, 1);
   ctx.fillStyle = MUTED;
   ctx.strokeStyle = "#999";
   ctx.strokeRect(m, 8, w, w);
@@ -73,10 +63,13 @@ function drawPlane(root) {
   ctx.fillText(d.xlabel, m + w / 2, size - 1 > 8 + w + 26 ? 8 + w + 26 : size - 1);
 }
 
+// One curve panel; `opts.log` a log axis, `opts.score` a score axis (top at 1, floor at SCORE_FLOOR).
+// Says so in the panel when it cannot show everything. Returns the panel's range, for the tests.
 function panel(ctx, box, series, epochs, opts, hoverIndex) {
-  const { x, y, w, h } = box;
+  const { y, h } = box;
   const all = series.flatMap((s) => s.values);
-  const [lo, hi] = opts.range || niceRange(all, opts.log);
+  const score = opts.score ? scoreRange(all) : null;
+  const [lo, hi] = score ? score.range : niceRange(all, opts.log);
   const last = epochs.length ? epochs[epochs.length - 1] : 1;
   const first = epochs.length ? epochs[0] : 0;
   const { sx, sy } = plotFrame(ctx, box, first, last, lo, hi, opts.log);
@@ -86,7 +79,9 @@ function panel(ctx, box, series, epochs, opts, hoverIndex) {
   ctx.textAlign = "center";
   ctx.fillText(opts.title, 0, 0);
   ctx.restore();
-  strokeSeries(ctx, series, epochs, sx, sy, opts.log);
+  strokeSeries(ctx, series, epochs, sx, sy, opts.log, box);
+  const note = panelMessage(all, opts.log, score);
+  if (note) panelNote(ctx, box, note);
   if (hoverIndex !== null) {
     ctx.strokeStyle = "#888";
     ctx.beginPath();
@@ -94,7 +89,15 @@ function panel(ctx, box, series, epochs, opts, hoverIndex) {
     ctx.lineTo(sx(epochs[hoverIndex]), y + h);
     ctx.stroke();
   }
-  return { sx, first, last };
+  return { first, last, range: [lo, hi], note };
+}
+
+// What a panel says when part of its data cannot be drawn, or null.
+function panelMessage(values, log, score) {
+  const known = values.filter((v) => v !== null && isFinite(v));
+  if (log && known.length && !drawable(known, true).length) return "no loss above 0: nothing to draw on a log scale";
+  if (score && score.clipped) return `values below ${SCORE_FLOOR} are off the chart`;
+  return null;
 }
 
 function drawCurves(root) {
@@ -115,15 +118,11 @@ function drawCurves(root) {
     hoverIndex = epochs.reduce((best, e, i) => (Math.abs(e - target) < Math.abs(epochs[best] - target) ? i : best), 0);
   }
   const loss = series.filter((s) => s.panel === "loss"), score = series.filter((s) => s.panel === "score");
-  panel(ctx, top, loss, epochs, { log: d.log_loss, title: "loss" }, hoverIndex);
-  const scale = panel(ctx, bottom, score, epochs, { title: d.score_label, range: d.score_range }, hoverIndex);
-  ctx.fillStyle = MUTED;
-  ctx.textAlign = "center";
-  if (epochs.length) {
-    ctx.fillText(String(scale.first), box.x, d.height - 4);
-    ctx.fillText(String(scale.last), box.x + box.w, d.height - 4);
-  }
-  ctx.fillText("epoch", box.x + box.w / 2, d.height - 4);
+  const lossPanel = panel(ctx, top, loss, epochs, { log: d.log_loss, title: d.log_loss ? "loss (log)" : "loss" },
+    hoverIndex);
+  const scorePanel = panel(ctx, bottom, score, epochs, { title: d.score_label, score: true }, hoverIndex);
+  root.state.panels = { loss: lossPanel, score: scorePanel }; // what the axes show, read by the browser tests
+  epochAxis(ctx, box, scorePanel.first, scorePanel.last, d.height - 4, epochs.length > 0);
   let lx = box.x + box.w;
   ctx.textAlign = "right";
   for (const s of [...d.series].reverse().filter((s) => s.panel === "loss")) {

@@ -8,7 +8,8 @@ export default function (component) {
   const data = viewData(component);
   const [root, created] = viewRoot(parentElement, "nnpg-net",
     '<div class="row"><canvas class="diagram"></canvas><canvas class="large"></canvas></div>' +
-      '<div class="legend"><span class="bar"></span><span class="ends"></span><div class="text"></div></div>' +
+      '<div class="legend"><span class="lo"></span><span class="bar"></span><span class="hi"></span>' +
+      '<span class="ends"></span><div class="text"></div></div>' +
       '<div class="tip"></div>',
     { frame: null, tiles: [], hover: null, nodes: [], links: [], large: null }, ".diagram", showTip);
   if (created) {
@@ -164,11 +165,16 @@ function paint(root) {
   showTip(root);
 }
 
+// The colour bar in words: its ends are the weights' sign colours (links and bias bars); with hidden
+// layers the same colours also give a hidden neuron's activation, on the shared scale ±d.scale.
 function paintLegend(root) {
   const d = root.state.data;
   root.querySelector(".legend .bar").style.background = "linear-gradient(to right, " + d.lut.join(", ") + ")";
+  root.querySelector(".legend .lo").textContent = "negative weight";
+  root.querySelector(".legend .hi").textContent = "positive weight";
   const hidden = d.columns.some((c) => c.kind === "hidden");
-  root.querySelector(".legend .ends").textContent = hidden ? `−${d.scale} · 0 · +${d.scale} (hidden activation)` : "< 0 · 0 · > 0";
+  root.querySelector(".legend .ends").textContent = hidden
+    ? `hidden activation: −${d.scale} at the orange end, 0 in the middle, +${d.scale} at the blue end` : "";
   root.querySelector(".legend .text").textContent = d.legend.join("\n");
 }
 

@@ -46,12 +46,35 @@ function sized(canvas, width, height) {
 }
 
 function niceRange(values, log) {
-  const finite = values.filter((v) => v !== null && isFinite(v) && (!log || v > 0));
+  const finite = drawable(values, log);
   if (!finite.length) return log ? [-2, 0] : [0, 1];
   let lo = Math.min(...finite), hi = Math.max(...finite);
-  if (log) return [Math.log10(lo), Math.log10(hi) + 1e-9];
+  if (log) return logRange(lo, hi);
   if (hi - lo < 1e-9) { lo = lo >= 0 ? 0 : lo - 0.5; hi += 0.5; } // one value (a target line alone): no negative loss axis
   return [Math.min(lo, 0), hi + (hi - lo) * 0.05];
+}
+
+// The values a curve panel can draw: finite ones, and on a log scale only the positive ones.
+function drawable(values, log) {
+  return values.filter((v) => v !== null && isFinite(v) && (!log || v > 0));
+}
+
+// A log axis in decades, from the smallest positive value to the largest, however many decades apart
+// (a loss that goes from 5e-6 down to 1e-11 gets the whole way); a single value gets a decade around it.
+function logRange(lo, hi) {
+  const a = Math.log10(lo), b = Math.log10(hi);
+  if (b - a < 1e-9) return [a - 0.5, b + 0.5];
+  return [a - (b - a) * 0.02, b + (b - a) * 0.02];
+}
+
+// A score axis (accuracy or R², neither ever above 1): its top at 1, its bottom at the data's lowest
+// value or 0, but never below SCORE_FLOOR, so a diverged run's R² of -1e285 leaves a readable axis.
+// `clipped` says whether some values lie below the axis (off the chart).
+const SCORE_FLOOR = -1;
+function scoreRange(values) {
+  const finite = drawable(values, false);
+  const lowest = Math.min(0, ...finite);
+  return { range: [Math.max(lowest, SCORE_FLOOR), 1], clipped: lowest < SCORE_FLOOR };
 }
 
 // A y-axis label that fits beside the axis title: "0.408", "1.2e-5", and "3e253" for a loss that blew up.
@@ -65,9 +88,8 @@ function tickLabel(v, digits) {
 // A curve panel's frame: its border and three y labels; returns the epoch and value scales.
 function plotFrame(ctx, box, first, last, lo, hi, log) {
   const { x, y, w, h } = box;
-  const opts = { log };
   const sx = (e) => x + ((e - first) / Math.max(last - first, 1)) * w;
-  const tr = (v) => (opts.log ? Math.log10(Math.max(v, 1e-12)) : v);
+  const tr = (v) => (log ? Math.log10(v) : v); // non-positive values are never drawn on a log axis
   const sy = (v) => y + h - ((tr(v) - lo) / Math.max(hi - lo, 1e-12)) * h;
   ctx.strokeStyle = "#ccc";
   ctx.lineWidth = 1;
@@ -76,14 +98,42 @@ function plotFrame(ctx, box, first, last, lo, hi, log) {
   ctx.textAlign = "right";
   for (let k = 0; k <= 2; k++) {
     const v = lo + ((hi - lo) * k) / 2;
-    ctx.fillText(tickLabel(opts.log ? Math.pow(10, v) : v, opts.log ? 2 : 3), x - 4, y + h - (h * k) / 2 + 4);
+    ctx.fillText(tickLabel(log ? Math.pow(10, v) : v, log ? 2 : 3), x - 4, y + h - (h * k) / 2 + 4);
   }
   return { sx, sy };
 }
 
+// The epoch axis under a panel: the first epoch at its left edge, the last one ending at its right
+// edge (centred there, "20000" would run past the canvas and read "2000"), "epoch" in the middle.
+function epochAxis(ctx, box, first, last, y, shown) {
+  ctx.fillStyle = MUTED;
+  if (shown) {
+    ctx.textAlign = "left";
+    ctx.fillText(String(first), box.x, y);
+    ctx.textAlign = "right";
+    ctx.fillText(String(last), box.x + box.w, y);
+  }
+  ctx.textAlign = "center";
+  ctx.fillText("epoch", box.x + box.w / 2, y);
+}
+
+// A short note inside a panel, bottom left: what the panel cannot show.
+function panelNote(ctx, box, text) {
+  ctx.fillStyle = MUTED;
+  ctx.textAlign = "left";
+  ctx.fillText(text, box.x + 6, box.y + box.h - 6);
+}
+
 // Each series as a line over `epochs`, broken where a value is missing (or not positive on a log scale).
 // A point with no neighbour (the first epoch, say) is drawn as a dot, since a line through it has no length.
-function strokeSeries(ctx, series, epochs, sx, sy, log) {
+// With `box`, lines are clipped to it: a value off the chart (below a score axis's floor) leaves the panel.
+function strokeSeries(ctx, series, epochs, sx, sy, log, box) {
+  ctx.save();
+  if (box) {
+    ctx.beginPath();
+    ctx.rect(box.x, box.y, box.w, box.h);
+    ctx.clip();
+  }
   for (const s of series) {
     ctx.strokeStyle = ctx.fillStyle = s.colour;
     ctx.lineWidth = 2;
@@ -101,4 +151,34 @@ function strokeSeries(ctx, series, epochs, sx, sy, log) {
     for (const [x, y] of lone) ctx.fillRect(x - 2, y - 2, 4, 4);
   }
   ctx.setLineDash([]);
+  ctx.restore();
+}
+
+// The data points over the input plane: a disc in its class colour inside the set's outline, and around
+// that a thin ring of the opposite lightness, so a point stays visible on a background of its own colour
+// (a confidently classified region is exactly the class colour: a white outline alone read as a hollow ring).
+function drawPoints(ctx, sets, px, py, radius, lineWidth) {
+  for (const set of sets) {
+    const ring = isLight(set.outline) ? "rgba(0,0,0,0.7)" : "rgba(255,255,255,0.9)";
+    ctx.lineWidth = lineWidth;
+    ctx.strokeStyle = set.outline;
+    for (let i = 0; i < set.x.length; i++) {
+      const x = px(set.x[i]), y = py(set.y[i]);
+      ctx.beginPath();
+      ctx.arc(x, y, radius + lineWidth / 2 + 1, 0, 2 * Math.PI);
+      ctx.fillStyle = ring;
+      ctx.fill();
+      ctx.beginPath();
+      ctx.arc(x, y, radius, 0, 2 * Math.PI);
+      ctx.fillStyle = set.colours[set.c[i]];
+      ctx.fill();
+      ctx.stroke();
+    }
+  }
+}
+
+// "#ffffff" -> true: a colour closer to white than to black.
+function isLight(hex) {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return 0.299 * r + 0.587 * g + 0.114 * b > 128;
 }

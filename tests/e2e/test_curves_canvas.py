@@ -1,0 +1,219 @@
+"""What the canvas views draw, in real Chromium but without a server: each view's script (shared.js in
+front, as ui/canvas.py sends it) is mounted on a blank page with a payload from the Python builders, and
+the test reads the texts it drew (every fillText, with its left and right edge) and its pixels.
+
+Issue 14: the rightmost epoch label was clipped ("20000" read "2000"); a diverged R² labelled its axis
+"1e285"; a log loss axis that had no positive value said nothing; confidently classified points turned
+into white rings on their own colour; the diagram's legend read "< 0 · 0 · > 0"."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nnlib import features
+from ui import charts, health, network_view
+from ui.config import DEFAULT
+from ui.png import png_data_uri
+from ui.run import History, PlaygroundRun, make_data
+
+COMPONENTS = Path(__file__).resolve().parents[2] / "ui" / "components"
+
+# Every fillText and clearRect on a canvas, in CSS pixels: canvas.nnpgTexts holds what its last paint drew
+# (sized() clears the whole canvas first). Rotated texts (the axis titles) are marked and skipped.
+RECORD_TEXTS = """() => {
+  const proto = CanvasRenderingContext2D.prototype, fill = proto.fillText, clear = proto.clearRect;
+  proto.clearRect = function (...args) { this.canvas.nnpgTexts = []; return clear.apply(this, args); };
+  proto.fillText = function (text, x, y, ...rest) {
+    const t = this.getTransform(), ratio = window.devicePixelRatio || 1, width = this.measureText(text).width;
+    const left = this.textAlign === "right" ? x - width : this.textAlign === "center" ? x - width / 2 : x;
+    (this.canvas.nnpgTexts = this.canvas.nnpgTexts || []).push({ text: String(text), left: left + t.e / ratio,
+      right: left + width + t.e / ratio, y: y + t.f / ratio, rotated: t.b !== 0 });
+    return fill.call(this, text, x, y, ...rest);
+  };
+}"""
+
+# Load a view's script as ui/canvas.py builds it and mount it with `data`, as Streamlit would.
+MOUNT = """async ([js, data]) => {
+  const url = URL.createObjectURL(new Blob([js], { type: "text/javascript" }));
+  const view = await import(url);
+  const parent = document.createElement("div");
+  parent.style.width = "1200px";
+  document.body.appendChild(parent);
+  view.default({ parentElement: parent, data, setTriggerValue: () => {} });
+}"""
+
+
+def view_script(asset: str) -> str:
+    return (COMPONENTS / "shared.js").read_text() + "\n" + (COMPONENTS / f"{asset}.js").read_text()
+
+
+@pytest.fixture
+def blank(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_content("<html><body style='margin:0'></body></html>")
+    page.evaluate(RECORD_TEXTS)
+    yield page
+    context.close()
+
+
+def mount(page, asset: str, payload: dict, css_class: str) -> None:
+    page.add_style_tag(content=(COMPONENTS / f"{asset}.css").read_text())
+    page.evaluate(MOUNT, [view_script(asset), json.loads(json.dumps(payload))])
+    page.wait_for_selector(f".{css_class} canvas")
+
+
+def texts(page, selector: str) -> tuple[list[dict], float]:
+    """The texts the canvas drew in its last paint, and its width in CSS pixels."""
+    return page.evaluate("""(sel) => { const c = document.querySelector(sel);
+        return [c.nnpgTexts.filter((t) => !t.rotated), c.width / (window.devicePixelRatio || 1)]; }""", selector)
+
+
+def live_payload(epochs: int, *, kind: str = "binary", loss=None, score=None, log_loss=False, image=None) -> dict:
+    """The Playground's live-view payload (ui/charts.py) for a run of ``epochs`` epochs; ``loss`` and
+    ``score`` (callables epoch -> value) replace the curves' values after thinning, exactly as given."""
+    dataset = "plane" if kind == "regression" else "gauss"
+    data = make_data(replace(DEFAULT, dataset=dataset))
+    ones = [0.5] * epochs
+    history = History(epoch=list(range(1, epochs + 1)), loss=ones, val_loss=ones, score=ones, val_score=ones)
+    image = image if image is not None else np.full((4, 4, 3), 230, dtype=np.uint8)
+    payload = charts.live_view_payload(frames=[(epochs, png_data_uri(image))], data=data, history=history,
+                                       score_label="R²" if kind == "regression" else "accuracy", log_loss=log_loss,
+                                       max_points=300)
+    for s in payload["series"]:
+        curve = loss if s["panel"] == "loss" else score
+        if curve is not None:
+            s["values"] = [curve(e) for e in payload["epochs"]]
+    return payload
+
+
+def labels_left_of(drawn: list[dict], x: float, top: float, bottom: float) -> list[str]:
+    """The y-axis labels of the panel whose left edge is at ``x`` (drawn right-aligned at x - 4)."""
+    return [t["text"] for t in drawn if abs(t["right"] - (x - 4)) < 0.5 and top <= t["y"] <= bottom]
+
+
+# --- the epoch axis --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("epochs", [20000, 1053])
+def test_the_last_epoch_label_is_drawn_whole_inside_the_canvas(blank, epochs):
+    mount(blank, "liveview", live_payload(epochs), "nnpg-live")
+    drawn, width = texts(blank, ".nnpg-live canvas.curves")
+    last = [t for t in drawn if t["text"] == str(epochs)]
+    assert len(last) == 1, [t["text"] for t in drawn]
+    assert 0 <= last[0]["left"] and last[0]["right"] <= width, (last[0], width)
+    first = next(t for t in drawn if t["text"] == "1")
+    assert first["left"] >= 0
+
+
+# --- the loss axis ---------------------------------------------------------------------------------------
+def test_log_loss_axis_follows_the_data_down_to_1e_minus_11(blank):
+    # the issue's run: 5e-6 at epoch 1, then one decade every ~40 epochs down to 1e-11; some exact zeros
+    loss = lambda e: 0.0 if e % 50 == 0 else 5e-6 * 10 ** (-(e - 1) / 40)  # noqa: E731
+    mount(blank, "liveview", live_payload(300, loss=loss, log_loss=True), "nnpg-live")
+    drawn, _ = texts(blank, ".nnpg-live canvas.curves")
+    values = [float(t) for t in labels_left_of(drawn, 62, 0, 220)]
+    assert min(values) <= 1.1e-11 and max(values) >= 5e-6, values
+    low, high = blank.evaluate("document.querySelector('.nnpg-live').state.panels.loss.range")
+    assert low <= np.log10(1e-11) and high >= np.log10(5e-6)
+
+
+def test_a_log_loss_axis_with_nothing_above_zero_says_so(blank):
+    mount(blank, "liveview", live_payload(40, loss=lambda e: 0.0, log_loss=True), "nnpg-live")
+    drawn, _ = texts(blank, ".nnpg-live canvas.curves")
+    assert any("nothing to draw on a log scale" in t["text"] for t in drawn), [t["text"] for t in drawn]
+
+
+# --- the score axis --------------------------------------------------------------------------------------
+def test_a_diverged_r2_axis_tops_at_1_floors_at_minus_1_and_says_what_is_off_the_chart(blank):
+    # R² of the plane dataset at learning rate 3: -5e44 at epoch 1, -1e285 by epoch 6, then not finite
+    score = lambda e: None if e > 6 else -5 * 10 ** (44 + 48 * (e - 1))  # noqa: E731
+    mount(blank, "liveview", live_payload(7, kind="regression", score=score), "nnpg-live")
+    drawn, _ = texts(blank, ".nnpg-live canvas.curves")
+    labels = labels_left_of(drawn, 62, 220, 440)
+    assert labels == ["-1", "0", "1"], labels
+    assert any("below -1 are off the chart" in t["text"] for t in drawn), [t["text"] for t in drawn]
+
+
+def test_an_r2_that_stays_between_0_and_1_gets_the_axis_0_to_1_and_no_note(blank):
+    mount(blank, "liveview", live_payload(30, kind="regression", score=lambda e: 0.2 + e / 100), "nnpg-live")
+    drawn, _ = texts(blank, ".nnpg-live canvas.curves")
+    assert labels_left_of(drawn, 62, 220, 440) == ["0", "0.5", "1"]
+    assert not any("off the chart" in t["text"] for t in drawn)
+
+
+# --- the points on the plane -----------------------------------------------------------------------------
+def relative_luminance(rgb) -> float:
+    c = np.asarray(rgb, dtype=float) / 255
+    c = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return float(0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2])
+
+
+def contrast(a, b) -> float:
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@pytest.mark.parametrize("colour", [charts.ORANGE, charts.BLUE], ids=["orange", "blue"])
+def test_a_point_on_a_background_of_its_own_colour_has_an_outline_of_3_to_1_contrast(blank, colour):
+    """WCAG's 3:1 for a graphic object: a white ring on saturated orange is 2.3:1 and read as a hollow ring."""
+    payload = live_payload(10, image=np.full((4, 4, 3), colour, dtype=np.uint8))
+    c = charts.class_colours(2).index(colour)
+    payload["points"][0].update(x=[0.0], y=[0.0], c=[c])  # one point of that class, in the middle
+    mount(blank, "liveview", payload, "nnpg-live")
+    blank.wait_for_function("document.querySelector('.nnpg-live').state.image.complete")
+    blank.wait_for_timeout(100)
+    ring = blank.evaluate("""() => {
+        const c = document.querySelector('.nnpg-live canvas.plane'), ctx = c.getContext('2d');
+        const ratio = window.devicePixelRatio || 1, size = c.width / ratio, m = 34, w = size - m - 8;
+        const cx = (m + w / 2) * ratio, cy = (8 + w / 2) * ratio, out = [];
+        for (let r = 0; r <= 8 * ratio; r += 0.5) {   // along a ray from the centre, past the point
+          const p = ctx.getImageData(Math.round(cx + r), Math.round(cy), 1, 1).data;
+          out.push([p[0], p[1], p[2]]);
+        }
+        return out;
+    }""")
+    assert np.allclose(ring[-1], colour, atol=3), "the background far from the point is the class colour"
+    best = max(contrast(p, colour) for p in ring)
+    assert best >= 3.0, (best, ring)
+
+
+# --- the network diagram's legend ------------------------------------------------------------------------
+def diagram_payload(**changes) -> dict:
+    """The diagram's payload (ui/network_view.py) for a fresh run of DEFAULT with ``changes``."""
+    config = replace(DEFAULT, **changes)
+    run = PlaygroundRun(config, make_data(config))
+    dense = [layer for layer in run.model.layers if layer.kind == "Dense"]
+    res = network_view.resolution_for(len(config.features) + sum(d.units for d in dense))
+    grid_inputs = features.expand(network_view.drawing_points(res), config.features)
+    return network_view.diagram_payload(
+        feature_names=config.features, weights=[d.W for d in dense], biases=[d.b for d in dense],
+        activation_names=[d.activation.name for d in dense], grid_inputs=grid_inputs,
+        activations=health.dense_outputs(run.model, grid_inputs), kind=run.data.kind, n_classes=run.data.n_classes)
+
+
+def legend(page) -> str:
+    """The colour bar's row as a user reads it, left to right: its words and, in their place, "[bar]"."""
+    return page.evaluate("""() => [...document.querySelectorAll('.nnpg-net .legend > span')]
+        .map((el) => [el.getBoundingClientRect().left, el.classList.contains('bar') ? '[bar]' : el.innerText])
+        .sort((a, b) => a[0] - b[0]).map((pair) => pair[1]).filter(Boolean).join(' ')""")
+
+
+def test_the_legend_of_a_network_without_hidden_layers_names_the_weight_colours(blank):
+    mount(blank, "network", diagram_payload(layers=(), activations=()), "nnpg-net")
+    blank.wait_for_function("(window.nnpgNetworkFrames || 0) >= 1")
+    text = legend(blank)
+    assert text == "negative weight [bar] positive weight", text
+
+
+def test_the_legend_with_hidden_layers_gives_the_shared_activation_scale_in_words(blank):
+    payload = diagram_payload(layers=(4, 2))
+    mount(blank, "network", payload, "nnpg-net")
+    blank.wait_for_function("(window.nnpgNetworkFrames || 0) >= 1")
+    text = legend(blank)
+    scale = f"{payload['scale']:g}"
+    assert text.startswith("negative weight [bar] positive weight "), text
+    assert f"hidden activation: −{scale} at the orange end" in text and f"+{scale} at the blue end" in text, text
