@@ -35,6 +35,14 @@ def mse(a, y):
     return float(np.mean(diff * diff))
 
 
+def r2_score(a, y):
+    """The coefficient of determination over the whole set: 1 - SS_res / SS_tot (0 when y is constant, as
+    scikit-learn's ``force_finite``). Computed per batch inside fit, so use it with evaluate."""
+    a, y = np.ravel(a), np.ravel(y)
+    total = float(np.sum((y - y.mean()) ** 2))
+    return 1.0 - float(np.sum((y - a) ** 2)) / total if total > 0 else 0.0
+
+
 METRICS: dict[str, Metric] = {
     "binary_accuracy": binary_accuracy,
     "categorical_accuracy": categorical_accuracy,
@@ -43,6 +51,7 @@ METRICS: dict[str, Metric] = {
     "mean_absolute_error": mae,
     "mse": mse,
     "mean_squared_error": mse,
+    "r2_score": r2_score,
 }
 
 

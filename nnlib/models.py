@@ -276,7 +276,13 @@ class Sequential:
         return results
 
     def _penalty(self) -> float:
-        return sum(layer.penalty() for layer in self.layers)
+        return sum(self.losses)
+
+    @property
+    def losses(self) -> list[float]:
+        """The regularization penalties, one per layer that has any, as Keras' ``model.losses``: evaluate's
+        loss is the data loss plus their sum."""
+        return [p for p in (layer.penalty() for layer in self.layers) if p]
 
     def predict(self, x, batch_size: int | None = None, verbose: int = 0) -> np.ndarray:
         x = self._check_x(x, "x")

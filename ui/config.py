@@ -14,7 +14,10 @@ from nnlib import activations, datasets, features
 from ui import limits
 
 OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD + momentum", "rmsprop": "RMSprop", "adam": "Adam"}
-LOSSES = {"auto": "Cross-entropy / MSE (natural pick)", "crossentropy": "Cross-entropy", "mse": "MSE", "mae": "MAE"}
+LOSSES = {"auto": "Auto", "crossentropy": "Cross-entropy", "mse": "MSE", "mae": "MAE"}
+# The losses that fit each kind of problem; "auto" is the first of the rest (cross-entropy or MSE).
+FITTING_LOSSES = {"binary": ("auto", "crossentropy", "mse"), "multiclass": ("auto", "crossentropy", "mse"),
+                  "regression": ("auto", "mse", "mae")}
 REGULARIZATIONS = {"none": "None", "l1": "L1", "l2": "L2"}
 INITIALIZERS = ("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_normal", "random_uniform",
                 "zeros")
@@ -23,6 +26,7 @@ HIDDEN_ACTIVATIONS = tuple(name for name in activations.names() if name != "soft
 LEARNING_RATES = (0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REG_RATES = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 DATASET_NAMES = tuple(datasets.DATASETS)
+UPLOAD = "upload"  # the dataset name of the user's CSV; a link cannot carry the file itself
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,15 @@ class Config:
 
 
 DEFAULT = Config()
+
+
+def loss_label(loss: str, kind: str) -> str:
+    """A loss choice in words; "auto" says what it picks for this kind of problem."""
+    return f"Auto ({LOSSES[FITTING_LOSSES[kind][1]]})" if loss == "auto" else LOSSES[loss]
+
+
+def dataset_kind(dataset: str, upload_kind: str | None = None) -> str:
+    return upload_kind if dataset == UPLOAD and upload_kind else datasets.DATASETS[dataset].kind
 
 
 # --- parsing one value ----------------------------------------------------------------------------------
@@ -109,8 +122,12 @@ def _list(text: str) -> list[str]:
 
 
 # --- the whole config -------------------------------------------------------------------------------------
-def from_query(params) -> tuple[Config, list[str]]:
-    """A Config from query parameters (a mapping of str -> str or list of str), plus notices."""
+def from_query(params, *, upload_kind: str | None = None, train_size: int | None = None) -> tuple[Config, list[str]]:
+    """A Config from query parameters (a mapping of str -> str or list of str), plus notices.
+
+    ``upload_kind``: the kind of the user's uploaded CSV, when there is one (then dataset=upload is valid).
+    ``train_size``: the training points of the data, when known: the batch is clamped to it.
+    """
     notices: list[str] = []
     values: dict = {}
     known = [f.name for f in fields(Config)]  # in field order, so notices always read the same
@@ -121,20 +138,43 @@ def from_query(params) -> tuple[Config, list[str]]:
         if name not in params:
             continue
         try:
-            values[name] = _PARSERS[name](_one(params[name]), notices)
+            if name == "dataset" and upload_kind and _one(params[name]).lower() == UPLOAD:
+                values[name] = UPLOAD
+            else:
+                values[name] = _PARSERS[name](_one(params[name]), notices)
         except _Reject as why:
             notices.append(f"Ignored URL parameter {name}: {why}.")
     config = replace(DEFAULT, **values)
-    return _consistent(config, notices), notices
+    return _consistent(config, notices, upload_kind, train_size), notices
 
 
-def _consistent(config: Config, notices: list[str]) -> Config:
-    """Make per-layer activations match the layer count, and clamp the batch to the training set."""
+def _consistent(config: Config, notices: list[str], upload_kind: str | None, train_size: int | None) -> Config:
+    """Make per-layer activations match the layer count, the loss fit the problem, the batch the data."""
     acts = tuple(config.activations[: len(config.layers)])
     acts += (acts[-1] if acts else "tanh",) * (len(config.layers) - len(acts))
-    train_size = max(1, round(config.samples * config.train_pct / 100))
-    batch = min(config.batch_size, train_size)
-    return replace(config, activations=acts, batch_size=batch)
+    config = replace(config, activations=acts, loss=fitting_loss(config, upload_kind, notices))
+    if train_size is not None and config.batch_size > train_size:
+        notices.append(f"Batch size {config.batch_size} is more than the {train_size} training points; "
+                       f"using {train_size}.")
+        config = replace(config, batch_size=train_size)
+    return config
+
+
+def fitting_loss(config: Config, upload_kind: str | None, notices: list[str]) -> str:
+    """``config.loss`` if it fits the problem, else "auto", with a notice saying what is used and why."""
+    why = loss_misfit(config.loss, dataset_kind(config.dataset, upload_kind), config.dataset)
+    if why:
+        notices.append(why)
+    return "auto" if why else config.loss
+
+
+def loss_misfit(loss: str, kind: str, dataset: str) -> str | None:
+    """Why ``loss`` does not fit this kind of problem and what is used instead, or None when it fits."""
+    if loss in FITTING_LOSSES[kind]:
+        return None
+    problem = "regression" if kind == "regression" else "classification"
+    used = LOSSES[FITTING_LOSSES[kind][1]]
+    return f"The {LOSSES.get(loss, loss)} loss does not fit {problem} ({dataset}); using {used} instead."
 
 
 def _parse_layers(text: str, notices) -> tuple[int, ...]:
@@ -162,6 +202,12 @@ def _parse_features(text: str, notices) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _parse_dataset(text: str, notices) -> str:
+    if text.lower() == UPLOAD:  # only reached without an upload in this session
+        raise _Reject("a link cannot carry an uploaded CSV; upload the file again (the default set is shown)")
+    return _choice(text, DATASET_NAMES)
+
+
 def _ranged(kind, low, high, label):
     return lambda text, notices: _clamp(_number(text, kind), low, high, label, notices)
 
@@ -180,7 +226,7 @@ def _laddered(ladder, label):
 
 
 _PARSERS = {
-    "dataset": lambda text, notices: _choice(text, DATASET_NAMES),
+    "dataset": _parse_dataset,
     "classes": _ranged(int, 3, 6, "classes"),
     "noise": _ranged(float, 0.0, datasets.MAX_NOISE, "noise"),
     "train_pct": _ranged(int, 10, 90, "train_pct"),
@@ -202,20 +248,16 @@ _PARSERS = {
 _IGNORED_KEYS = {"lesson", "hide", "embed", "embed_options"}  # owned by other features, not by Config
 
 
-def _query_text(value) -> str:
+def query_text(name: str, value) -> str:
+    """One Config value as URL text, as from_query reads it back."""
+    if name == "layers" and not value:
+        return "none"
     if isinstance(value, tuple):
         return ",".join(map(str, value))
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def to_query(config: Config) -> dict[str, str]:
-    """The settings that differ from the defaults, as strings for st.query_params."""
-    out = {}
-    for f in fields(Config):
-        value = getattr(config, f.name)
-        if value == getattr(DEFAULT, f.name):
-            continue
-        out[f.name] = _query_text(value)
-    if "layers" in out and not config.layers:
-        out["layers"] = "none"
-    return out
+def to_query(config: Config, base: Config = DEFAULT) -> dict[str, str]:
+    """The settings that differ from ``base`` (the defaults), as strings for st.query_params."""
+    return {f.name: query_text(f.name, getattr(config, f.name)) for f in fields(Config)
+            if getattr(config, f.name) != getattr(base, f.name)}

@@ -15,6 +15,7 @@ from ui.config import Config
 PREFIX = "w_"
 N_LAYERS = PREFIX + "n_layers"
 UPLOAD_ERROR = "pg_upload_error"  # the message for a rejected CSV, until the next upload
+UPLOAD_NAME = "pg_upload_name"  # the uploaded CSV's file name, for the caption
 CLASSROOM = "pg_classroom"  # ui.lessons.Classroom: the lesson in progress, hidden and locked controls
 PENDING_LESSON = "pg_pending_lesson"  # a lesson name picked on the Lessons page, loaded on the next run here
 
@@ -73,9 +74,12 @@ def read_url_once() -> None:
 
 
 def _widgets_dropped() -> bool:
-    """Streamlit drops the state of widgets a run did not draw, so a visit to another page empties them."""
-    room = classroom()
-    return any(_key(n) not in st.session_state for n in SCALARS if n != "classes" and not room.is_hidden(n))
+    """Streamlit drops the state of widgets a run did not draw, so a visit to another page empties them; a
+    checkbox whose state is gone would come back unchecked, so every widget of the setup counts."""
+    ss = st.session_state
+    keys = [_key(n) for n in SCALARS] + [_feature_key(n) for n in features.FEATURES]
+    keys += [k for i in range(int(ss.get(N_LAYERS, 0))) for k in (_units_key(i), _act_key(i))]
+    return any(k not in ss for k in keys + [N_LAYERS])
 
 
 def classroom() -> lessons.Classroom:
@@ -99,6 +103,15 @@ def _clamp_widget(key: str, low, high) -> None:
     value = st.session_state.get(key)
     if value is not None:
         st.session_state[key] = min(max(value, low), high)
+
+
+def _clamp_batch(train_size: int) -> None:
+    """The batch slider ends at the training set's size; a larger stored batch is cut to it, and says so."""
+    key = _key("batch_size")
+    if st.session_state.get(key, 1) > train_size:
+        state.notify(f"Batch size {st.session_state[key]} is more than the {train_size} training points; "
+                     f"using {train_size}.")
+        st.session_state[key] = train_size
 
 
 def _regenerate() -> None:
@@ -128,37 +141,41 @@ def sidebar() -> Config:
             st.caption(lessons.LOCK_CAPTION)
         _header("Data", "data")
         data = _data_controls()
+        points = state.data_for(Config(**data))
         _header("Features", "features")
         chosen = _feature_controls()
         _header("Network", "network")
         network = _network_controls(len(chosen))
         _header("Training", "training")
-        training = _training_controls(data["samples"], data["train_pct"])
+        training = _training_controls(data["dataset"], points.kind, len(points.y_train))
     config = Config(**data, features=chosen, **network, **training)
-    config, notices = cfg.from_query(cfg.to_query(config))  # one clamp path for URLs and widgets alike
+    # one clamp path for URLs and widgets alike
+    config, notices = cfg.from_query(cfg.to_query(config), upload_kind=state.upload_kind(),
+                                     train_size=len(points.y_train))
     for notice in notices:
         state.notify(notice)
     return config
 
 
 def _data_controls() -> dict:
-    names = list(cfg.DATASET_NAMES) + (["upload"] if st.session_state.get(state.UPLOAD) is not None else [])
+    table = st.session_state.get(state.UPLOAD)
+    names = list(cfg.DATASET_NAMES) + ([cfg.UPLOAD] if table is not None else [])
     if st.session_state.get(_key("dataset")) not in names:
         st.session_state[_key("dataset")] = cfg.DEFAULT.dataset
     labels = {name: f"{name} ({datasets.DATASETS[name].kind})" for name in cfg.DATASET_NAMES}
-    labels["upload"] = "your CSV"
+    labels[cfg.UPLOAD] = "your CSV"
     dataset = _control(st.selectbox, "dataset", "Dataset", names, key=_key("dataset"), format_func=labels.get,
                        on_change=_changed)
-    if dataset in datasets.DATASETS and not classroom().is_hidden("dataset"):
-        st.caption(datasets.DATASETS[dataset].description)
-    classes = _control(st.slider, "classes", "Classes", 3, 6, key=_key("classes"), on_change=_changed) \
-        if dataset == "blobs" else st.session_state.get(_key("classes"), 3)
-    noise = _control(st.slider, "noise", "Noise", 0.0, datasets.MAX_NOISE, step=0.05, key=_key("noise"),
-                     on_change=_changed)
+    uploaded = dataset == cfg.UPLOAD
+    if not classroom().is_hidden("dataset"):
+        st.caption(f"{len(table.y)} rows from {st.session_state.get(UPLOAD_NAME, 'your file')}" if uploaded
+                   else datasets.DATASETS[dataset].description)
+    classes = _generator_control(uploaded or dataset != "blobs", st.slider, "classes", "Classes", 3, 6)
+    noise = _generator_control(uploaded, st.slider, "noise", "Noise", 0.0, datasets.MAX_NOISE, step=0.05)
     train_pct = _control(st.slider, "train_pct", "Training data (%)", 10, 90, step=5, key=_key("train_pct"),
                          on_change=_changed)
-    samples = _control(st.slider, "samples", "Samples", limits.MIN_SAMPLES, limits.MAX_SAMPLES, step=50,
-                       key=_key("samples"), on_change=_changed)
+    samples = _generator_control(uploaded, st.slider, "samples", "Samples", limits.MIN_SAMPLES,
+                                 limits.MAX_SAMPLES, step=50)
     room = classroom()
     if not (room.is_hidden("seed") or room.hides_group("data")):
         st.button("Regenerate", on_click=_regenerate, disabled=room.is_locked("seed"),
@@ -166,6 +183,16 @@ def _data_controls() -> dict:
     if not (room.is_hidden("dataset") or room.is_locked("dataset")):
         _upload_controls()
     return dict(dataset=dataset, classes=classes, noise=noise, train_pct=train_pct, samples=samples)
+
+
+def _generator_control(unused: bool, widget, name: str, *args, **kwargs):
+    """A setting of the data generator: not drawn where it does nothing (an uploaded CSV, or the class count
+    of a set other than blobs), but its value is kept for when it counts again."""
+    key = _key(name)
+    if unused:
+        st.session_state[key] = st.session_state.get(key, getattr(cfg.DEFAULT, name))
+        return st.session_state[key]
+    return _control(widget, name, *args, key=key, on_change=_changed, **kwargs)
 
 
 def _upload_controls() -> None:
@@ -180,6 +207,7 @@ def _read_upload() -> None:
     A rejected file leaves the current data and run untouched."""
     upload = st.session_state.get(_key("csv"))
     st.session_state.pop(UPLOAD_ERROR, None)
+    st.session_state.pop(state.NOTICES, None)  # the last upload's notes no longer apply
     if upload is None:
         return
     try:
@@ -188,7 +216,8 @@ def _read_upload() -> None:
         st.session_state[UPLOAD_ERROR] = f"That CSV could not be used: {err}"
         return
     st.session_state[state.UPLOAD], st.session_state[state.UPLOAD_ID] = table, upload.file_id
-    st.session_state[_key("dataset")] = "upload"
+    st.session_state[UPLOAD_NAME] = upload.name[:60]
+    st.session_state[_key("dataset")] = cfg.UPLOAD
     _changed()
     for note in table.notes:
         state.notify(note)
@@ -223,9 +252,20 @@ def _network_controls(n_inputs: int) -> dict:
     return dict(layers=tuple(int(u) for u in layers), activations=tuple(acts), dropout=dropout, init=init)
 
 
-def _training_controls(samples: int, train_pct: int) -> dict:
-    loss = _control(st.selectbox, "loss", "Loss", list(cfg.LOSSES), key=_key("loss"), format_func=cfg.LOSSES.get,
+def _loss_control(kind: str, dataset: str) -> str:
+    """Only the losses that fit the problem; a chosen one that no longer fits becomes "auto", and says so."""
+    key = _key("loss")
+    why = cfg.loss_misfit(st.session_state.get(key, "auto"), kind, dataset)
+    if why:
+        state.notify(why)
+        st.session_state[key] = "auto"
+    options = cfg.FITTING_LOSSES[kind]
+    return _control(st.selectbox, "loss", "Loss", options, key=key, format_func=lambda n: cfg.loss_label(n, kind),
                     on_change=_changed)
+
+
+def _training_controls(dataset: str, kind: str, train_size: int) -> dict:
+    loss = _loss_control(kind, dataset)
     optimizer = _control(st.selectbox, "optimizer", "Optimizer", list(cfg.OPTIMIZERS), key=_key("optimizer"),
                          format_func=cfg.OPTIMIZERS.get, on_change=_changed)
     lr = _control(st.select_slider, "learning_rate", "Learning rate", cfg.LEARNING_RATES, key=_key("learning_rate"),
@@ -234,8 +274,7 @@ def _training_controls(samples: int, train_pct: int) -> dict:
                               key=_key("regularization"), format_func=cfg.REGULARIZATIONS.get, on_change=_changed)
     reg_rate = _control(st.select_slider, "reg_rate", "Regularization rate", cfg.REG_RATES, key=_key("reg_rate"),
                         on_change=_changed)
-    train_size = max(1, round(samples * train_pct / 100))
-    _clamp_widget(_key("batch_size"), 1, train_size)
+    _clamp_batch(train_size)
     batch_size = _control(st.slider, "batch_size", "Batch size", 1, train_size, key=_key("batch_size"),
                           on_change=_changed)
     speed = _control(st.slider, "epochs_per_frame", "Epochs per frame (speed)", 1, limits.MAX_EPOCHS_PER_FRAME,

@@ -27,7 +27,7 @@ from nnlib import datasets, features
 from ui import config as cfg
 from ui import limits
 from ui.config import Config
-from ui.run import INITIALIZER_SPECS, Data, History, loss_name
+from ui.run import INITIALIZER_SPECS, Data, History, loss_name, score_metric
 
 FORMAT = "nnlib-playground-config"
 VERSION = 1
@@ -306,15 +306,19 @@ def nnlib_script(config: Config, data: Data, epochs: int) -> str:
         f"input_shape=({width},)),",
         "], seed=SEED)",
         f"model.compile(optimizer={_OPTIMIZER_CODE[config.optimizer].format(lr=config.learning_rate)}, "
-        f"loss={loss_name(config, data.kind)!r}, metrics={[] if data.kind == 'regression' else ['accuracy']!r})",
+        f"loss={loss_name(config, data.kind)!r}, metrics=[{score_metric(data.kind)!r}])",
         f"model.build(({len(config.features)},))",
         "print(model)",
         "",
-        f"history = model.fit(inputs_train, y_train, epochs=EPOCHS, batch_size={config.batch_size}, "
-        "validation_data=(inputs_test, y_test), verbose=0)",
+        f"history = model.fit(inputs_train, y_train, epochs=EPOCHS, "
+        f"batch_size={min(config.batch_size, len(data.y_train))}, verbose=0)",
+        "# The Playground's losses: the final weights' data loss, without the regularization penalty",
+        "penalty = sum(model.losses)",
+        "train = model.evaluate(inputs_train, y_train, return_dict=True)",
+        "test = model.evaluate(inputs_test, y_test, return_dict=True)",
         "if EPOCHS:",
-        "    print(f\"epochs: {len(history.epoch)}  test loss: {history.history['val_loss'][-1]!r}\")",
-        "    print(f\"final loss: {history.history['loss'][-1]!r}\")",
+        "    print(f\"epochs: {len(history.epoch)}  test loss: {test['loss'] - penalty!r}\")",
+        "    print(f\"final loss: {train['loss'] - penalty!r}\")",
         "",
     ]
     return "\n".join(lines)

@@ -278,17 +278,14 @@ def from_url(params) -> tuple[Config, Classroom, list[str]]:
     lock_on = lock in _TRUE
     if lock_on and lesson is None:
         notices.append("lock=1 only works together with lesson=NAME; nothing was locked.")
+    if lock_on and lesson is not None:
+        overridden = [name for name in params if name in LOCKABLE]
+        if overridden:
+            notices.append(f"This lesson is locked, so the link's {', '.join(overridden)} "
+                           f"{'was' if len(overridden) == 1 else 'were'} ignored.")
+        params = {k: v for k, v in params.items() if k not in LOCKABLE}
     config, more = cfg.from_query({**base, **params})
     return config, Classroom(lesson, hide, lock_on and lesson is not None), notices + more
-
-
-def _text(name: str, value) -> str:
-    """A Config value as URL text, as ui/config.to_query writes it."""
-    if name == "layers" and not value:
-        return "none"
-    if isinstance(value, tuple):
-        return ",".join(map(str, value))
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def to_url(config: Config, room: Classroom) -> dict[str, str]:
@@ -296,9 +293,7 @@ def to_url(config: Config, room: Classroom) -> dict[str, str]:
     from the defaults, or, during a lesson, from the lesson's config."""
     if room.lesson in LESSONS:
         base = LESSONS[room.lesson].config
-        query = {"lesson": room.lesson}
-        query.update({f.name: _text(f.name, getattr(config, f.name)) for f in fields(Config)
-                      if getattr(config, f.name) != getattr(base, f.name)})
+        query = {"lesson": room.lesson, **cfg.to_query(config, base)}
     else:
         query = cfg.to_query(config)
     if room.hide:

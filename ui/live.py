@@ -21,7 +21,7 @@ import streamlit as st
 from nnlib import datasets
 from ui import canvas, charts, inside, limits, pacing, state
 from ui.png import png_data_uri
-from ui.run import PlaygroundRun
+from ui.run import PlaygroundRun, Scores, problem_text, score_label
 
 SHOW_TEST, DISCRETIZE, LOG_LOSS = "pg_show_test", "pg_discretize", "pg_log_loss"
 PACING_ID = "pg_pacing_id"  # an opaque id for this session's share of the server
@@ -50,9 +50,7 @@ def _data_csv(run: PlaygroundRun) -> str:
 
 def problem_caption(run: PlaygroundRun) -> None:
     d = run.data
-    kind = {"binary": "binary classification", "multiclass": f"{d.n_classes}-class classification",
-            "regression": "regression"}[d.kind]
-    st.caption(f"Problem: **{kind}** · {len(d.y_train)} training and {len(d.y_test)} test points · "
+    st.caption(f"Problem: **{problem_text(d)}** · {len(d.y_train)} training and {len(d.y_test)} test points · "
                f"loss: {run.model.loss.name.replace('_', ' ')} · model: `{run.model!r}`")
 
 
@@ -82,11 +80,12 @@ def _draw_frame() -> None:
     playing = bool(st.session_state.get(state.PLAYING))
     tick_seconds = _tick_seconds() if playing else None
     shots = _advance(run, pacing.frames_per_tick(tick_seconds)) if playing else []
-    if not shots:
-        with run.lock:  # a consistent snapshot: weights and epoch from the same moment
+    with run.lock:  # a consistent snapshot: weights, epoch and scores from the same moment
+        scores = run.scores()
+        if not shots:
             shots = [(run.epoch, run.grid_output())]
     epoch = shots[-1][0]
-    _metrics(run, epoch)
+    _metrics(run, epoch, scores)
     _status(run)
     ss = st.session_state
     show_test, discretize, log_loss = ss.get(SHOW_TEST, False), ss.get(DISCRETIZE, False), ss.get(LOG_LOSS, False)
@@ -94,7 +93,7 @@ def _draw_frame() -> None:
               for e, output in shots]
     payload = charts.live_view_payload(
         frames=frames, frame_seconds=(tick_seconds or 0) / len(frames), data=run.data, history=run.history,
-        score_label=_score_label(run), log_loss=log_loss, show_test=show_test, discretize=discretize,
+        score_label=score_label(run.data.kind), log_loss=log_loss, show_test=show_test, discretize=discretize,
         hover=not playing, max_points=limits.HISTORY_POINTS)
     LIVE_VIEW(data=payload, key="pg_live_view")
     frame = st.session_state[FRAME] = st.session_state.get(FRAME, 0) + 1
@@ -138,33 +137,30 @@ def _stop(reason: str) -> None:
 
 
 def divergence_message(run: PlaygroundRun) -> str:
-    lr = run.config.learning_rate
+    lr = run.diverged_at_rate or run.config.learning_rate  # the rate that diverged, not today's slider
     lower = max(lr / 10, 1e-5)
     return (f"Training stopped at epoch {run.epoch}: the loss stopped being a finite number (it overflowed). "
             f"The learning rate {lr:g} is too high for this setup, so each step overshoots and the weights blow up. "
             f"Try {lower:g} (ten times lower), or the Adam optimizer, then press Reset.")
 
 
-def _score_label(run: PlaygroundRun) -> str:
-    return "R²" if run.data.kind == "regression" else "accuracy"
+def _fmt(value: float) -> str:
+    """A metric tile's value: four decimals, or "NaN" once the model has blown up."""
+    return f"{value:.4f}" if math.isfinite(value) else "NaN"
 
 
-def _fmt(values: list[float]) -> str:
-    """The latest value of a curve for a metric tile."""
-    if not values:
-        return "–"
-    return f"{values[-1]:.4f}" if math.isfinite(values[-1]) else "NaN"
-
-
-def _metrics(run: PlaygroundRun, epoch: int) -> None:
-    h = run.history
-    label = _score_label(run)
+def _metrics(run: PlaygroundRun, epoch: int, scores: Scores) -> None:
+    """The scores of the weights drawn in this frame (an edit shows at once), data loss only."""
+    label = score_label(run.data.kind)
     row = st.container(horizontal=True)  # one block, not six: every block is a message the browser renders
     row.metric("Epoch", f"{epoch:,}")
-    row.metric("Train loss", _fmt(h.loss))
-    row.metric("Test loss", _fmt(h.val_loss))
-    row.metric(f"Train {label}", _fmt(h.score))
-    row.metric(f"Test {label}", _fmt(h.val_score))
+    row.metric("Train loss", _fmt(scores.loss))
+    row.metric("Test loss", _fmt(scores.val_loss))
+    row.metric(f"Train {label}", _fmt(scores.score))
+    row.metric(f"Test {label}", _fmt(scores.val_score))
+    if run.config.regularization != "none" and run.config.reg_rate > 0:
+        row.metric(f"{run.config.regularization.upper()} penalty", _fmt(scores.penalty),
+                   help="Added to the training loss the optimizer minimizes; the losses shown leave it out.")
 
 
 def _status(run: PlaygroundRun) -> None:
@@ -172,3 +168,5 @@ def _status(run: PlaygroundRun) -> None:
         st.error(divergence_message(run))
     elif st.session_state.get(state.STATUS):
         st.info(st.session_state[state.STATUS])
+    elif run.note and run.epoch == 0:
+        st.info(run.note)

@@ -90,10 +90,25 @@ def build_model(config: Config, data: Data) -> nnlib.Sequential:
     layers.append(nnlib.Dense(out_units, out_act, kernel_initializer=init, kernel_regularizer=reg,
                               input_shape=(width,)))
     model = nnlib.Sequential(layers, seed=config.seed)
-    metrics = [] if data.kind == "regression" else ["accuracy"]
-    model.compile(optimizer=make_optimizer(config), loss=loss_name(config, data.kind), metrics=metrics)
+    model.compile(optimizer=make_optimizer(config), loss=loss_name(config, data.kind),
+                  metrics=[score_metric(data.kind)])
     model.build((len(config.features),))
     return model
+
+
+def score_metric(kind: str) -> str:
+    """The nnlib metric the Playground scores a model by: accuracy, or R² for regression."""
+    return "r2_score" if kind == "regression" else "accuracy"
+
+
+def score_label(kind: str) -> str:
+    return "R²" if kind == "regression" else "accuracy"
+
+
+def problem_text(data: Data) -> str:
+    """The problem in words: "binary classification", "3-class classification" or "regression"."""
+    return {"binary": "binary classification", "multiclass": f"{data.n_classes}-class classification",
+            "regression": "regression"}[data.kind]
 
 
 def grid_points(resolution: int = limits.GRID_RESOLUTION) -> np.ndarray:
@@ -105,9 +120,16 @@ def grid_points(resolution: int = limits.GRID_RESOLUTION) -> np.ndarray:
     return np.column_stack([x1.ravel(), x2.ravel()])
 
 
-def r2_score(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    total = float(np.sum((y_true - y_true.mean()) ** 2))
-    return 1.0 - float(np.sum((y_true - y_pred) ** 2)) / total if total > 0 else 0.0
+@dataclass(frozen=True)
+class Scores:
+    """What one set of weights scores, dropout off: the data loss (no penalty, as TensorFlow Playground shows
+    it) and the score on the training and the test set, and the regularization penalty on its own."""
+
+    loss: float
+    val_loss: float
+    score: float
+    val_score: float
+    penalty: float
 
 
 @dataclass
@@ -123,23 +145,20 @@ class History:
 
 
 class _Recorder(Callback):
-    """Copies fit's per-epoch logs into the run's History (adding R² for regression)."""
+    """Scores the weights at the end of every epoch into the run's History, and snapshots them."""
 
     def __init__(self, run: PlaygroundRun):
         self.run = run
 
     def on_epoch_end(self, epoch, logs=None):
         h, run = self.run.history, self.run
+        scores = run.scores()
         h.epoch.append(epoch + 1)
-        h.loss.append(logs["loss"])
-        h.val_loss.append(logs.get("val_loss", np.nan))
+        h.loss.append(scores.loss)
+        h.val_loss.append(scores.val_loss)
+        h.score.append(scores.score)
+        h.val_score.append(scores.val_score)
         h.grad_norms.append(logs.get("grad_norms", []))
-        if run.data.kind == "regression":
-            h.score.append(run.r2(run.inputs_train, run.data.y_train))
-            h.val_score.append(run.r2(run.inputs_test, run.data.y_test))
-        else:
-            h.score.append(logs.get("accuracy", np.nan))
-            h.val_score.append(logs.get("val_accuracy", np.nan))
         run.snapshots.capture(epoch + 1, run.model)  # for time travel
 
 
@@ -159,7 +178,8 @@ class PlaygroundRun:
         self.lock = threading.Lock()
         self.train_seconds = 0.0
         self.seconds_per_epoch: float | None = None  # recent wall time per epoch, smoothed
-        self.upload_id = None  # which uploaded file the data came from, for dataset "upload"
+        self.note: str | None = None  # why this run started afresh, shown until it trains
+        self.diverged_at_rate: float | None = None  # the learning rate in force when the loss overflowed
 
     def _targets(self, y: np.ndarray) -> np.ndarray:
         """Multi-class MSE compares softmax outputs with one-hot rows; every other pairing takes y."""
@@ -192,11 +212,14 @@ class PlaygroundRun:
         if epochs == 0 or self.diverged:
             return 0
         start, before = time.perf_counter(), self.epoch
+        # No validation_data: the recorder scores both sets with the epoch's final weights (fit's own train
+        # figures are running averages over the epoch, with dropout on).
         result = self.model.fit(self.inputs_train, self.targets_train, epochs=before + epochs,
-                                initial_epoch=before, batch_size=self.config.batch_size, verbose=0,
-                                validation_data=(self.inputs_test, self.targets_test),
+                                initial_epoch=before, batch_size=self.batch_size, verbose=0,
                                 callbacks=[_Recorder(self)])
         self.diverged = result.diverged
+        if self.diverged:
+            self.diverged_at_rate = self.config.learning_rate
         elapsed, done = time.perf_counter() - start, self.epoch - before
         self.train_seconds += elapsed
         if done:
@@ -215,8 +238,19 @@ class PlaygroundRun:
     def at_cap(self) -> bool:
         return self.epoch >= limits.MAX_EPOCHS_PER_RUN
 
-    def r2(self, inputs: np.ndarray, y: np.ndarray) -> float:
-        return r2_score(y, self.model.predict(inputs)[:, 0])
+    @property
+    def batch_size(self) -> int:
+        """The configured batch, never more than the training set holds."""
+        return max(1, min(self.config.batch_size, len(self.data.y_train)))
+
+    def scores(self) -> Scores:
+        """The current weights' Scores. The caller holds ``lock`` (or owns the run)."""
+        metric = score_metric(self.data.kind)
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverged model scores NaN, quietly
+            train = self.model.evaluate(self.inputs_train, self.targets_train, return_dict=True)
+            test = self.model.evaluate(self.inputs_test, self.targets_test, return_dict=True)
+            penalty = float(sum(self.model.losses))
+        return Scores(train["loss"] - penalty, test["loss"] - penalty, train[metric], test[metric], penalty)
 
     def grid_output(self) -> np.ndarray:
         """The model's output on the drawing grid: (resolution², outputs)."""

@@ -6,8 +6,9 @@ import time
 
 import streamlit as st
 
+from ui.config import UPLOAD as UPLOAD_DATASET
 from ui.config import Config
-from ui.run import PlaygroundRun, make_data
+from ui.run import Data, PlaygroundRun, make_data
 
 RUN = "pg_run"  # the PlaygroundRun of this session
 PLAYING = "pg_playing"  # bool: the live loop trains while True
@@ -18,17 +19,30 @@ UPLOAD_ID = "pg_upload_id"  # which uploaded file UPLOAD came from
 LAST_ACTION = "pg_last_action"  # time.monotonic() of the last user action (for the idle pause)
 STATUS = "pg_status"  # a sentence saying why training stopped by itself, or absent
 URL_READ = "pg_url_read"  # set once the session's URL has been read into the widgets
+DATA = "pg_data"  # (data key, Data): the points of the current data settings, made once per change
+RESET_NOTE = "The data, features or architecture changed, so the weights were re-initialized (epoch 0)."
 
 
-def uploaded_data():
+def upload_kind() -> str | None:
+    """The kind of problem of the user's uploaded CSV, or None before any upload."""
     table = st.session_state.get(UPLOAD)
-    return None if table is None else (table.X, table.y, table.kind)
+    return None if table is None else table.kind
+
+
+def data_for(config: Config) -> Data:
+    """The points for ``config``'s data settings (the uploaded CSV for dataset "upload"), made once per change."""
+    upload = config.dataset == UPLOAD_DATASET
+    key = (config.data_key(), st.session_state.get(UPLOAD_ID) if upload else None)
+    cached = st.session_state.get(DATA)
+    if cached is None or cached[0] != key:
+        table = st.session_state.get(UPLOAD) if upload else None
+        cached = st.session_state[DATA] = (key, make_data(config, None if table is None else
+                                                          (table.X, table.y, table.kind)))
+    return cached[1]
 
 
 def new_run(config: Config) -> PlaygroundRun:
-    run = PlaygroundRun(config, make_data(config, uploaded_data()))
-    run.upload_id = st.session_state.get(UPLOAD_ID) if config.dataset == "upload" else None
-    return run
+    return PlaygroundRun(config, data_for(config))
 
 
 def run_for(config: Config) -> PlaygroundRun:
@@ -36,19 +50,15 @@ def run_for(config: Config) -> PlaygroundRun:
     architecture are unchanged, a fresh one from the config's seed otherwise."""
     run = st.session_state.get(RUN)
     st.session_state[CONFIG] = config
-    if run is None or run.config.model_key() != config.model_key() or _upload_changed(run):
-        if run is not None and run.epoch:
-            notify("The data, features or architecture changed, so the weights were re-initialized (epoch 0).")
+    if run is None or run.config.model_key() != config.model_key() or run.data is not data_for(config):
+        trained = run is not None and run.epoch > 0
         run = new_run(config)
+        run.note = RESET_NOTE if trained else None  # shown until it trains
         st.session_state[RUN] = run
     elif run.config != config:
         with run.lock:
             run.apply(config)
     return run
-
-
-def _upload_changed(run: PlaygroundRun) -> bool:
-    return run.config.dataset == "upload" and run.upload_id != st.session_state.get(UPLOAD_ID)
 
 
 def notify(message: str) -> None:

@@ -59,9 +59,17 @@ def test_activations_follow_the_layer_count():
     assert config.activations == ("relu",)
 
 
-def test_batch_size_never_exceeds_the_training_set():
-    config, _ = from_query({"samples": "50", "train_pct": "10", "batch_size": "30"})
-    assert config.batch_size == 5
+def test_batch_size_never_exceeds_the_training_set_and_says_the_real_size():
+    config, notices = from_query({"samples": "50", "train_pct": "10", "batch_size": "30"}, train_size=4)
+    assert config.batch_size == 4
+    assert notices == ["Batch size 30 is more than the 4 training points; using 4."]
+
+
+def test_a_huge_batch_names_the_size_used_in_the_end():
+    """batch_size=1e9 used to say "using 2000" and then use 250."""
+    config, notices = from_query({"batch_size": "1e9"}, train_size=250)
+    assert config.batch_size == 250
+    assert notices[-1] == "Batch size 2000 is more than the 250 training points; using 250."
 
 
 def test_very_long_values_are_refused():

@@ -191,9 +191,21 @@ def test_url_parameters_override_the_lesson():
     replace(LESSONS["overfitting"].config, noise=0.0, train_pct=50, learning_rate=0.03, optimizer="sgd"),
 ])
 def test_to_url_and_from_url_round_trip(config, room):
+    if room.lock:  # a locked lesson's settings cannot differ from the lesson's, except the speed
+        config = replace(LESSONS[room.lesson].config, epochs_per_frame=config.epochs_per_frame + 1)
     query = lessons.to_url(config, room)
     assert all(isinstance(v, str) for v in query.values())
     assert lessons.from_url(query) == (config, room, [])
+
+
+def test_a_locked_lesson_ignores_settings_added_to_its_link():
+    """?lesson=vanishing_gradients&lock=1&activations=relu used to load ReLU."""
+    lesson = LESSONS["vanishing_gradients"].config
+    config, room, notices = lessons.from_url({"lesson": "vanishing_gradients", "lock": "1",
+                                              "activations": "relu", "learning_rate": "1", "epochs_per_frame": "3"})
+    assert room.lock
+    assert config == replace(lesson, epochs_per_frame=3)
+    assert notices == ["This lesson is locked, so the link's activations, learning_rate were ignored."]
 
 
 def test_the_url_of_an_unchanged_lesson_is_just_its_name():

@@ -80,7 +80,9 @@ def test_architecture_change_resets_the_weights_and_says_so():
     run = run_of(at)
     assert run.epoch == 0
     assert run.model.layers[0].units == 6
-    assert any("re-initialized" in w.value for w in at.warning)
+    assert any("re-initialized" in w.value for w in at.info)
+    click(at, "Step")
+    assert not any("re-initialized" in w.value for w in at.info)  # it said so until training went on
 
 
 def test_url_parameters_load():

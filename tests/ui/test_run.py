@@ -6,7 +6,7 @@ import pytest
 from nnlib import features
 from ui import limits
 from ui.config import Config
-from ui.run import PlaygroundRun, build_model, grid_points, loss_name, make_data, r2_score
+from ui.run import PlaygroundRun, build_model, grid_points, loss_name, make_data
 
 
 def new_run(**changes) -> PlaygroundRun:
@@ -121,12 +121,6 @@ def test_zero_hidden_layers_and_dropout_build():
     assert len(model.layers) == 1
     model = build_model(Config(dropout=0.5), make_data(Config()))
     assert [layer.kind for layer in model.layers] == ["Dense", "Dropout", "Dense", "Dropout", "Dense"]
-
-
-def test_r2_on_known_values():
-    y = np.array([1.0, 2.0, 3.0])
-    assert r2_score(y, y) == 1.0
-    assert r2_score(y, np.full(3, 2.0)) == pytest.approx(0.0)
 
 
 def test_a_slow_pace_lowers_epochs_per_frame_but_never_to_zero():

@@ -1,0 +1,183 @@
+"""What a Playground user asked for is what they get: uploads become the data, the numbers on screen are
+those of the weights on screen, a setting the user picked is the one used (or the page says why not).
+
+Every number checked here is recomputed independently, from the run's weights with plain NumPy.
+"""
+
+import numpy as np
+import pytest
+from apptest_helpers import click, open_app, run_of
+from streamlit.testing.v1 import AppTest
+
+from nnlib import features
+from ui import state
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m for m in at.metric if m.label == label).value
+
+
+def caption_text(at: AppTest) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+def notices(at: AppTest) -> str:
+    return " ".join(w.value for w in at.warning) + " ".join(i.value for i in at.info)
+
+
+def upload(at: AppTest, text: str, name: str = "mine.csv") -> AppTest:
+    at.file_uploader(key="w_csv").upload(name, text.encode(), "text/csv").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def rows_csv(n: int, label=lambda i: i % 2, scale: float = 1.0) -> str:
+    rng = np.random.default_rng(1)
+    points = rng.uniform(-5, 5, size=(n, 2)) * scale
+    return "x1,x2,label\n" + "".join(f"{a},{b},{label(i)}\n" for i, (a, b) in enumerate(points))
+
+
+# --- bug 1: the upload is the data ------------------------------------------------------------------------
+@pytest.mark.parametrize("label, kind", [
+    (lambda i: i % 2, "binary"),
+    (lambda i: ("cat", "dog", "emu")[i % 3], "multiclass"),
+    (lambda i: round(np.sin(i) * 0.9, 3), "regression"),
+])
+def test_an_uploaded_csv_becomes_the_data_on_the_plane(label, kind):
+    at = upload(open_app(), rows_csv(300, label))
+    data = run_of(at).data
+    assert data.kind == kind
+    assert len(data.y_train) + len(data.y_test) == 300
+    assert f"{len(data.y_train)} training and {len(data.y_test)} test points" in caption_text(at)
+    assert "Ignored URL parameter" not in notices(at)
+    click(at, "Step")
+    assert metric(at, "Epoch") == "1"
+    assert len(run_of(at).data.y_train) + len(run_of(at).data.y_test) == 300  # a step keeps the upload
+
+
+def test_out_of_range_coordinates_are_rescaled_and_used():
+    at = upload(open_app(), rows_csv(300, scale=100.0))
+    data = run_of(at).data
+    assert len(data.y_train) + len(data.y_test) == 300
+    assert np.abs(np.vstack([data.X_train, data.X_test])).max() <= 6.0
+    assert "rescaled" in notices(at)
+
+
+def test_a_broken_upload_changes_nothing_and_says_why():
+    at = upload(open_app(), rows_csv(300))
+    before = run_of(at).data
+    upload(at, "x1,x2,label\n1,2,0\n3,oops,1\n", name="broken.csv")
+    assert "oops" in " ".join(e.value for e in at.error)
+    assert run_of(at).data is before
+
+
+def test_several_uploads_in_a_row_keep_the_feature_choice():
+    at = open_app({"features": "x1,x2,x1x2"})
+    for i in range(4):
+        upload(at, rows_csv(100 + 50 * i), name=f"set{i}.csv")
+        assert run_of(at).config.features == ("x1", "x2", "x1x2")
+        assert len(run_of(at).data.y_train) + len(run_of(at).data.y_test) == 100 + 50 * i
+    assert "Pick at least one input feature" not in notices(at)
+
+
+# --- bugs 2 and 3: the numbers are those of the weights shown ---------------------------------------------
+def independent_scores(run) -> tuple[float, float, float, float]:
+    """Binary cross-entropy and accuracy of the run's weights, forward pass written out in NumPy."""
+    weights = run.model.get_weights()
+    acts = [*run.config.activations, "sigmoid"]
+    fns = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0), "sigmoid": lambda z: 1 / (1 + np.exp(-z))}
+
+    def logit(x):
+        for (W, b), act in zip(zip(weights[::2], weights[1::2]), acts):
+            z = x @ W + b
+            x = fns[act](z)
+        return z[:, 0]
+
+    out = []
+    for X, y in ((run.data.X_train, run.data.y_train), (run.data.X_test, run.data.y_test)):
+        z = logit(features.expand(X, run.config.features))
+        cross_entropy = np.mean(np.logaddexp(0, z) - y * z)  # -log sigmoid, from the logit (no clipping)
+        out.append((float(cross_entropy), float(np.mean((z > 0) == y))))
+    return out[0][0], out[1][0], out[0][1], out[1][1]
+
+
+def shown(at: AppTest) -> tuple[float, ...]:
+    return tuple(float(metric(at, label)) for label in ("Train loss", "Test loss", "Train accuracy",
+                                                        "Test accuracy"))
+
+
+def test_the_metrics_shown_are_the_data_loss_and_accuracy_of_the_weights_shown():
+    """The issue's setup: dropout 0.2 and L2 0.01 on the circle. Train figures used to be running averages
+    with dropout on, and the test loss included the L2 penalty."""
+    at = open_app({"features": "x1,x2,x1sq,x2sq,x1x2,sinx1", "layers": "6,8,8", "activations": "tanh",
+                   "optimizer": "adam", "learning_rate": "0.1", "batch_size": "1", "dropout": "0.2",
+                   "regularization": "l2", "reg_rate": "0.01", "samples": "100"})
+    for _ in range(3):
+        click(at, "Step")
+    expected = independent_scores(run_of(at))
+    np.testing.assert_allclose(shown(at), expected, atol=6e-4)
+    assert float(metric(at, "L2 penalty")) > 0
+
+
+def test_moons_at_epoch_one_shows_scores_of_the_same_weights():
+    at = open_app({"dataset": "moons", "layers": "4", "activations": "tanh"})
+    click(at, "Step")
+    np.testing.assert_allclose(shown(at), independent_scores(run_of(at)), atol=6e-4)
+
+
+def test_a_weight_edit_updates_the_metrics_at_once():
+    at = open_app({"features": "x1sq,x2sq", "layers": "none", "learning_rate": "0.3"})
+    for _ in range(5):
+        click(at, "Step")
+    run = run_of(at)
+    with run.lock:
+        weights = run.model.get_weights()
+        weights[0][0, 0] = -8.0  # the weight from X1 squared, as the issue's edit
+        run.model.set_weights(weights)
+    at.run()
+    np.testing.assert_allclose(shown(at), independent_scores(run), atol=6e-4)
+
+
+# --- bug 4: the divergence message names the rate that diverged -------------------------------------------
+def test_the_divergence_message_quotes_the_rate_that_diverged():
+    at = open_app({"dataset": "plane", "learning_rate": "10"})
+    click(at, "Play")
+    for _ in range(10):
+        if run_of(at).diverged:
+            break
+        at.run()
+    assert run_of(at).diverged
+    at.select_slider(key="w_learning_rate").set_value(0.01).run()
+    message = " ".join(e.value for e in at.error)
+    assert "learning rate 10 " in message and "Try 1 " in message, message
+    assert "0.01" not in message
+
+
+# --- bug 5: the loss the user sees is the loss used ---------------------------------------------------------
+def test_only_losses_that_fit_the_problem_are_offered():
+    at = open_app()
+    assert not any("MAE" in o for o in at.selectbox(key="w_loss").options)
+    at = open_app({"dataset": "plane"})
+    assert not any("Cross-entropy" in o for o in at.selectbox(key="w_loss").options)
+
+
+def test_a_loss_that_does_not_fit_says_what_is_used_instead():
+    at = open_app({"dataset": "plane", "loss": "crossentropy"})
+    assert run_of(at).model.loss.name == "mse"
+    assert "crossentropy" in notices(at).replace("-", "").lower() and "MSE" in notices(at)
+    assert at.selectbox(key="w_loss").value == "auto"
+
+
+def test_switching_to_a_set_where_the_loss_does_not_fit_says_so():
+    at = open_app({"dataset": "plane", "loss": "mae"})
+    assert run_of(at).model.loss.name == "mae"
+    at.selectbox(key="w_dataset").set_value("circle").run()
+    assert run_of(at).model.loss.name == "binary_crossentropy"
+    assert "MAE" in notices(at)
+
+
+def test_the_caption_names_the_loss_in_the_widget():
+    at = open_app({"loss": "mse"})
+    assert run_of(at).model.loss.name == "mse"
+    assert "loss: mse" in caption_text(at)
+    assert state.RUN in at.session_state
