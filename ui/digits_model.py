@@ -196,7 +196,77 @@ def first_layer_images(model: Sequential, limit: int = 64) -> np.ndarray:
     return W.T[:limit].reshape(-1, SIDE, SIDE).copy()
 
 
-def predict_drawn(model: Sequential, split: Split, pixels: np.ndarray) -> np.ndarray:
-    """A drawn digit, (64,) or (8, 8) in [0, 1], through the trained model: (10,) probabilities."""
-    row = np.asarray(pixels, dtype=float).reshape(1, SIDE * SIDE)
+def predict_drawn(model: Sequential, split: Split, levels: np.ndarray) -> np.ndarray:
+    """A drawn digit, (64,) or (8, 8) grey levels 0..16 as in the UCI digits, through the trained model:
+    (10,) probabilities."""
+    row = np.asarray(levels, dtype=float).reshape(1, N_PIXELS) / MAX_INK  # the model was fed X / 16
     return model.predict(split.prepare(row))[0]
+
+
+# --- the drawing pad --------------------------------------------------------------------------------------
+MAX_INK = 16  # the UCI digits' grey levels: 0 is blank, 16 full ink
+N_PIXELS = SIDE * SIDE
+BLANK = np.zeros((SIDE, SIDE), dtype=np.int64)
+BLANK.flags.writeable = False
+
+
+def validation_digit(index: int) -> tuple[np.ndarray, int]:
+    """Validation image ``index`` (wrapping around) as (8, 8) int grey levels 0..16, and its true label."""
+    split = load_split(True)  # raw pixels and labels: the same whatever the scaling
+    i = index % len(split.y_val)
+    return np.rint(split.X_val[i] * MAX_INK).astype(np.int64).reshape(SIDE, SIDE), int(split.y_val[i])
+
+
+@dataclass(frozen=True)
+class PadReading:
+    """What the drawing pad sent, checked. ``pixels`` is None when the value was rejected; ``problem`` says
+    what was wrong (None for a clean value), in words the page can show."""
+
+    pixels: np.ndarray | None  # (8, 8) int grey levels 0..16
+    problem: str | None = None
+
+
+def read_pad(value) -> PadReading:
+    """The pad's value, which should be 64 numbers 0..16 row by row, as grey levels. A browser can send
+    anything: a value that is not a list of 64 finite numbers is rejected, numbers outside 0..16 are
+    clamped, fractions rounded. Never raises."""
+    kept = "the drawing is kept as it was."
+    if not isinstance(value, list):
+        return PadReading(None, f"The drawing pad sent {_describe(value)}, not a list of {N_PIXELS} numbers; "
+                                f"{kept}")
+    if len(value) != N_PIXELS:
+        return PadReading(None, f"The drawing pad sent {len(value)} values, expected {N_PIXELS} (8×8); {kept}")
+    numbers = [_finite(v) for v in value]
+    if None in numbers:
+        where = numbers.index(None)
+        return PadReading(None, f"The drawing pad sent {_describe(value[where])} at pixel {where + 1}, where a "
+                                f"number 0..{MAX_INK} belongs; {kept}")
+    levels = np.rint(np.array(numbers))
+    outside = int(np.count_nonzero((levels < 0) | (levels > MAX_INK)))
+    pixels = np.clip(levels, 0, MAX_INK).astype(np.int64).reshape(SIDE, SIDE)
+    pixels.flags.writeable = False
+    if outside:
+        return PadReading(pixels, f"The drawing pad sent {outside} value{'s' * (outside > 1)} outside "
+                                  f"0..{MAX_INK}; clamped to the nearest end.")
+    return PadReading(pixels)
+
+
+def _finite(value) -> float | None:
+    """``value`` as a finite float, or None (not a number, a bool, NaN, infinite, or too big for a float)."""
+    if type(value) not in (int, float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # a JSON integer with hundreds of digits
+        return None
+    return number if np.isfinite(number) else None
+
+
+def _describe(value) -> str:
+    """A value that is not what the pad should send, in words (never echoed: it could be anything)."""
+    if value is None:
+        return "null"
+    if type(value) in (int, float):
+        return "a number" if _finite(value) is not None else "a number that is not finite"  # NaN, inf, 10**400
+    names = {bool: "true/false", str: "text", list: "a list", dict: "an object"}
+    return names.get(type(value), type(value).__name__)

@@ -8,6 +8,7 @@ file, which never call ``st.``); the figures from ``ui.learn_charts``.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,7 @@ import streamlit as st
 from nnlib import Callback, Dense, Sequential
 from nnlib import activations as _activations
 from ui import backprop_walk as walk
+from ui import canvas
 from ui import digits_model as digits
 from ui import learn_charts as charts
 
@@ -31,10 +33,11 @@ DIGITS_HISTORY = "digits_history"              # its History.history dict
 DIGITS_RESULTS = "digits_results"              # digits_model.Results on the validation part
 DIGITS_TRAINED_CONFIG = "digits_trained_config"  # the DigitsConfig it was trained with
 DIGITS_SAMPLE = "digits_sample"                # next validation image for "Copy a test digit"
-
-
-def digits_pixel_key(r: int, c: int) -> str:
-    return f"digits_px_{r}_{c}"
+DIGITS_PAD = "digits_pad"                      # the drawing pad component (its trigger "stroke")
+DIGITS_PIXELS = "digits_pixels"                # (8, 8) int grey levels 0..16 the model reads, replaced whole
+DIGITS_PAD_VERSION = "digits_pad_version"      # bumped when Python replaces the drawing: the pad then takes it
+DIGITS_PAD_PROBLEM = "digits_pad_problem"      # what was wrong with the pad's last value, shown on the page
+DIGITS_COPIED = "digits_copied"                # (index, true label) of the copied test digit; None once drawn on
 
 
 def same_config(stored, current) -> bool:
@@ -328,6 +331,9 @@ def gradient_check_section(step: walk.Step) -> None:
 # ====================================================================================================
 # Digits
 # ====================================================================================================
+DIGITS_PAD_VIEW = canvas.canvas_view("nnpg_digits_pad", "digits")  # ui/components/digits.js
+
+
 def digits_controls() -> digits.DigitsConfig:
     d = digits.DigitsConfig()
     with st.sidebar:
@@ -444,56 +450,89 @@ def digits_results_section() -> None:
                                              signed=True, tile_px=60), key="digits_kernels")
 
 
+def _set_drawing(state: MutableMapping, pixels: np.ndarray, copied: tuple[int, int] | None = None) -> None:
+    """Python replaces the drawing (Clear, Copy): a new version, which makes the pad take it."""
+    state[DIGITS_PIXELS] = pixels
+    state[DIGITS_PAD_VERSION] = state.get(DIGITS_PAD_VERSION, 0) + 1
+    state[DIGITS_COPIED] = copied
+    state.pop(DIGITS_PAD_PROBLEM, None)
+
+
+def receive_stroke(state: MutableMapping, value) -> None:
+    """The pad's grid after a stroke, into ``state`` (session state; a dict in tests). A rejected or
+    corrected value also sends the drawing back to the pad (a new version), so the pad always shows what
+    the model reads; the problem is kept for the page to say."""
+    reading = digits.read_pad(value)
+    if reading.pixels is not None:
+        if not np.array_equal(reading.pixels, state.get(DIGITS_PIXELS, digits.BLANK)):
+            state[DIGITS_COPIED] = None  # drawn on: no longer the test digit
+        state[DIGITS_PIXELS] = reading.pixels
+    if reading.problem:
+        state[DIGITS_PAD_VERSION] = state.get(DIGITS_PAD_VERSION, 0) + 1
+        state[DIGITS_PAD_PROBLEM] = reading.problem
+    else:
+        state.pop(DIGITS_PAD_PROBLEM, None)
+
+
+def _on_stroke() -> None:
+    receive_stroke(st.session_state, (st.session_state.get(DIGITS_PAD) or {}).get("stroke"))
+
+
 def _clear_drawing() -> None:
-    for r in range(digits.SIDE):
-        for c in range(digits.SIDE):
-            st.session_state[digits_pixel_key(r, c)] = False
+    _set_drawing(st.session_state, digits.BLANK)
 
 
 def _copy_sample(index: int) -> None:
-    """Idempotent: sets the grid to validation image ``index`` (thresholded at half ink)."""
-    X_val = digits.load_split(True).X_val  # raw pixels: the same images whatever the scaling
-    image = X_val[index % len(X_val)].reshape(digits.SIDE, digits.SIDE)
-    for r in range(digits.SIDE):
-        for c in range(digits.SIDE):
-            st.session_state[digits_pixel_key(r, c)] = bool(image[r, c] >= 0.5)
+    """Idempotent: puts validation image ``index`` on the pad, its grey levels exactly, with its label."""
+    pixels, label = digits.validation_digit(index)
+    _set_drawing(st.session_state, pixels, copied=(index % len(digits.load_split(True).y_val), label))
     st.session_state[DIGITS_SAMPLE] = index + 1
 
 
-def drawn_pixels() -> np.ndarray:
-    """The drawing grid as (8, 8) floats: 1 where a cell is ticked."""
-    return np.array([[float(bool(st.session_state.get(digits_pixel_key(r, c), False)))
-                      for c in range(digits.SIDE)] for r in range(digits.SIDE)])
+def grey_levels_text(pixels: np.ndarray) -> str:
+    """(8, 8) grey levels as 8 lines of right-aligned numbers, as the UCI digits print."""
+    return "\n".join(" ".join(f"{int(v):2d}" for v in row) for row in np.asarray(pixels).reshape(8, 8))
 
 
 def drawing_section() -> None:
     st.subheader("Draw a digit")
-    grid_col, view_col = st.columns([2, 3])
-    with grid_col:
-        st.caption("Tick cells to draw (a thick stroke works best), then read the model's answer.")
-        with st.container(gap="xxsmall"):
-            for r in range(digits.SIDE):
-                with st.container(horizontal=True, gap="xsmall", wrap=False):
-                    for c in range(digits.SIDE):
-                        st.checkbox(f"row {r + 1}, column {c + 1}", key=digits_pixel_key(r, c),
-                                    label_visibility="collapsed")
+    pixels = st.session_state.get(DIGITS_PIXELS, digits.BLANK)
+    pad_col, view_col = st.columns([2, 3])
+    with pad_col:
+        st.caption("Drag with the mouse, a pen or a finger: each pass adds ink, darkest under the brush's centre. "
+                   "Erase (or the right mouse button) takes ink away. The model reads the grid after each stroke.")
+        DIGITS_PAD_VIEW(data={"pixels": pixels.ravel(), "version": st.session_state.get(DIGITS_PAD_VERSION, 0)},
+                        key=DIGITS_PAD, on_stroke_change=_on_stroke)
         clear, copy = st.columns(2)
-        clear.button("Clear", key="digits_clear", on_click=_clear_drawing, width="stretch")
+        clear.button("Clear", key="digits_clear", on_click=_clear_drawing, width="stretch",
+                     icon=":material/delete:")
         sample = int(st.session_state.get(DIGITS_SAMPLE, 0))
         copy.button("Copy a test digit", key="digits_copy", on_click=_copy_sample, args=(sample,),
-                    width="stretch", help="Fill the grid with the next validation image, rounded to on/off.")
-    pixels = drawn_pixels()
+                    width="stretch", icon=":material/content_copy:",
+                    help="Put the next validation image on the pad, with its grey levels, and show its label.")
+        problem = st.session_state.get(DIGITS_PAD_PROBLEM)
+        if problem:
+            st.warning(problem, icon=":material/warning:")
     with view_col:
-        model = st.session_state.get(DIGITS_MODEL)
-        if model is None:
-            st.info("Train the model first; your drawing is kept meanwhile.")
-            return
+        _prediction_view(pixels)
+
+
+def _prediction_view(pixels: np.ndarray) -> None:
+    """The model's answer for the drawing, the true label of a copied test digit, and the 64 numbers read."""
+    copied = st.session_state.get(DIGITS_COPIED)
+    truth = f"true label: **{copied[1]}** (test digit {copied[0] + 1})" if copied else ""
+    model = st.session_state.get(DIGITS_MODEL)
+    if model is None:
+        st.info("Train the model first; your drawing is kept meanwhile.")
+        if truth:
+            st.markdown(truth[0].upper() + truth[1:])
+    else:
         split = digits.load_split(st.session_state[DIGITS_TRAINED_CONFIG].standardize)
         probs = digits.predict_drawn(model, split, pixels)
         if not pixels.any():
-            st.caption("The grid is empty; the bars show what the model makes of a blank image.")
-        st.markdown(f"The model reads **{int(np.argmax(probs))}** ({probs.max():.0%} sure).")
-        preview, bars = st.columns([1, 3])
-        preview.plotly_chart(charts.image_grid_figure(pixels[None], ["your drawing"], cols=1, tile_px=150),
-                             key="digits_drawn_preview")
-        bars.plotly_chart(charts.probability_figure(probs), key="digits_drawn_probs")
+            st.caption("The pad is empty; the bars show what the model makes of a blank image.")
+        answer = f"The model reads **{int(np.argmax(probs))}** ({probs.max():.0%} sure)"
+        st.markdown(f"{answer}; {truth}." if truth else f"{answer}.")
+        st.plotly_chart(charts.probability_figure(probs), key="digits_drawn_probs")
+    st.caption(f"The {digits.N_PIXELS} grey levels the model reads (0 blank, {digits.MAX_INK} full ink), row by row:")
+    st.code(grey_levels_text(pixels), language=None)

@@ -288,7 +288,7 @@ def test_digits_trains_on_the_page_and_keeps_its_results():
     assert any(m.label == "Validation accuracy" for m in at.metric)
 
     # reruns (another widget, a rerun) keep the very same model and results
-    at.checkbox(key=learn.digits_pixel_key(3, 3)).check().run()
+    at.button(key="digits_copy").click().run()
     at.run()
     assert at.session_state[learn.DIGITS_MODEL] is model
     assert at.session_state[learn.DIGITS_RESULTS] is results
@@ -298,28 +298,90 @@ def test_digits_trains_on_the_page_and_keeps_its_results():
     assert any("controls changed" in c.value for c in at.caption)
 
 
+def pad_data(at: AppTest) -> dict:
+    """What the page sends the drawing pad: {pixels, version} (JSON in bytes, ui/canvas.py)."""
+    element = next(e for e in at.get("bidi_component") if e.key == learn.DIGITS_PAD)
+    return json.loads(element.proto.bytes)
+
+
+def grey_levels_shown(at: AppTest) -> np.ndarray:
+    """The 8x8 numbers the page prints under the prediction."""
+    return np.array([[int(v) for v in line.split()] for line in at.code[-1].value.splitlines()])
+
+
+PAD_KEYS = (learn.DIGITS_PIXELS, learn.DIGITS_PAD_VERSION, learn.DIGITS_PAD_PROBLEM, learn.DIGITS_COPIED)
+
+
+def stroke(at: AppTest, value) -> None:
+    """As the pad's stroke callback does (``learn.receive_stroke``), then the rerun. AppTest cannot send a
+    component's trigger, and its session state has no ``get``/``pop``: the keys go through a dict."""
+    state = {key: at.session_state[key] for key in PAD_KEYS if key in at.session_state}
+    learn.receive_stroke(state, value)
+    for key in PAD_KEYS:
+        if key in state:
+            at.session_state[key] = state[key]
+        elif key in at.session_state:
+            del at.session_state[key]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
 def test_drawn_digit_goes_through_the_same_model():
     at = train_on_page(epochs=1)
-    for r, c in [(1, 3), (1, 4), (2, 4), (3, 4), (4, 4), (5, 4), (6, 4), (6, 3), (6, 5)]:  # a "1"
-        at.checkbox(key=learn.digits_pixel_key(r, c)).check()
-    at.run()
-    assert not at.exception
-    pixels = np.zeros((8, 8))
-    pixels[[1, 1, 2, 3, 4, 5, 6, 6, 6], [3, 4, 4, 4, 4, 4, 4, 3, 5]] = 1.0
+    one = np.zeros((8, 8), dtype=int)
+    one[1:7, 4], one[1, 3], one[6, 3:6] = 16, 9, 12  # a "1" with grey levels, as the pad would send it
+    stroke(at, one.ravel().tolist())
     model = at.session_state[learn.DIGITS_MODEL]
     split = digits.load_split(True)
-    expected = model.predict((pixels.reshape(1, 64) - split.mean) / split.scale)[0]
+    expected = model.predict((one.reshape(1, 64) / 16 - split.mean) / split.scale)[0]
     shown = array(figure(at, "digits_drawn_probs")["data"][0]["y"])
     np.testing.assert_allclose(shown, expected, rtol=1e-12)
     assert shown.sum() == pytest.approx(1.0)
+    reads = next(m.value for m in at.markdown if m.value.startswith("The model reads"))
+    assert reads == f"The model reads **{expected.argmax()}** ({expected.max():.0%} sure)."
+    np.testing.assert_array_equal(grey_levels_shown(at), one)
+    assert pad_data(at)["pixels"] == one.ravel().tolist()  # the pad keeps showing what the model reads
 
     at.button(key="digits_clear").click().run()
-    assert not any(at.checkbox(key=learn.digits_pixel_key(r, c)).value for r in range(8) for c in range(8))
+    assert pad_data(at)["pixels"] == [0] * 64
+    assert not grey_levels_shown(at).any()
+
+
+def test_copying_a_test_digit_shows_its_grey_levels_and_its_true_label():
+    at = train_on_page(epochs=1)
+    split = digits.load_split(True)
+    model = at.session_state[learn.DIGITS_MODEL]
+    for index in range(2):  # each click takes the next validation image
+        version = pad_data(at)["version"]
+        at.button(key="digits_copy").click().run()
+        image = np.rint(split.X_val[index] * 16).astype(int)
+        assert pad_data(at) == {"pixels": image.tolist(), "version": version + 1}
+        np.testing.assert_array_equal(grey_levels_shown(at), image.reshape(8, 8))
+        probs = model.predict(split.prepare(split.X_val[index:index + 1]))[0]
+        reads = next(m.value for m in at.markdown if m.value.startswith("The model reads"))
+        assert reads == (f"The model reads **{probs.argmax()}** ({probs.max():.0%} sure); "
+                         f"true label: **{split.y_val[index]}** (test digit {index + 1}).")
+    # a stroke on top makes it the user's drawing: the label no longer applies
+    edited = (image + np.eye(64, dtype=int)[0] * 16).tolist()
+    stroke(at, edited)
+    assert not any("true label" in m.value for m in at.markdown)
+
+
+def test_a_hostile_pad_value_is_rejected_with_a_message_and_the_pad_is_reset():
+    at = train_on_page(epochs=1)
     at.button(key="digits_copy").click().run()
-    first = split.X_val[0].reshape(8, 8) >= 0.5
-    drawn = np.array([[at.checkbox(key=learn.digits_pixel_key(r, c)).value for c in range(8)]
-                      for r in range(8)])
-    np.testing.assert_array_equal(drawn, first)
+    before = pad_data(at)
+    stroke(at, [1, 2, 3])
+    assert [w.value for w in at.warning] == [
+        "The drawing pad sent 3 values, expected 64 (8×8); the drawing is kept as it was."]
+    after = pad_data(at)
+    assert after["pixels"] == before["pixels"] and after["version"] == before["version"] + 1  # the pad redraws
+    stroke(at, [99] * 32 + [-5] * 32)
+    assert [w.value for w in at.warning] == ["The drawing pad sent 64 values outside 0..16; clamped to the "
+                                             "nearest end."]
+    np.testing.assert_array_equal(grey_levels_shown(at).ravel(), [16] * 32 + [0] * 32)
+    stroke(at, [0] * 64)  # a good stroke clears the message
+    assert not at.warning
 
 
 def test_digits_before_training_invites_to_train():
