@@ -155,17 +155,19 @@ function strokeSeries(ctx, series, epochs, sx, sy, log, box) {
 }
 
 // The data points over the input plane: a disc in its class colour inside the set's outline, and around
-// that a thin ring of the opposite lightness, so a point stays visible on a background of its own colour
-// (a confidently classified region is exactly the class colour: a white outline alone read as a hollow ring).
+// that a 1.5 px ring of the opposite lightness, so a point stays visible on a background of its own colour
+// (a confidently classified region is exactly the class colour: a white outline alone read as a hollow
+// ring). 1.5 px, since a thinner ring at a fractional position blurs to half its darkness.
+const POINT_RING = 1.5;
 function drawPoints(ctx, sets, px, py, radius, lineWidth) {
   for (const set of sets) {
-    const ring = isLight(set.outline) ? "rgba(0,0,0,0.7)" : "rgba(255,255,255,0.9)";
+    const ring = isLight(set.outline) ? "rgba(20,20,20,0.9)" : "rgba(255,255,255,0.95)";
     ctx.lineWidth = lineWidth;
     ctx.strokeStyle = set.outline;
     for (let i = 0; i < set.x.length; i++) {
       const x = px(set.x[i]), y = py(set.y[i]);
       ctx.beginPath();
-      ctx.arc(x, y, radius + lineWidth / 2 + 1, 0, 2 * Math.PI);
+      ctx.arc(x, y, radius + lineWidth / 2 + POINT_RING, 0, 2 * Math.PI);
       ctx.fillStyle = ring;
       ctx.fill();
       ctx.beginPath();
