@@ -52,3 +52,15 @@ def test_diagram_paints_while_playing_and_answers_hover_and_click(page, app_url)
     selected = [box.input_value() for box in page.locator('[data-testid="stSelectbox"] input').all()]
     assert "Layer 1, neuron 3 (tanh)" in selected
     assert_no_exception(page)
+
+
+def test_the_legend_of_a_network_without_hidden_layers_says_what_its_colours_mean(page, app_url):
+    page.goto(app_url + "/?layers=none")
+    wait_for_app(page)
+    page.get_by_text("Inside the network").click()
+    page.wait_for_function("(window.nnpgNetworkFrames || 0) >= 1")
+    row = page.evaluate(f"""(() => [...{ROOT_JS}.querySelectorAll('.legend > span')]
+        .map((el) => [el.getBoundingClientRect().left, el.classList.contains('bar') ? '[bar]' : el.innerText])
+        .sort((a, b) => a[0] - b[0]).map((pair) => pair[1]).filter(Boolean).join(' '))()""")
+    assert row == "negative weight [bar] positive weight", row  # was "[bar] < 0 · 0 · > 0"
+    assert_no_exception(page)

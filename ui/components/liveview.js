@@ -127,8 +127,9 @@ function drawCurves(root) {
   ctx.textAlign = "right";
   for (const s of [...d.series].reverse().filter((s) => s.panel === "loss")) {
     ctx.fillStyle = s.colour;
-    ctx.fillText((s.dash ? "╍ " : "━ ") + s.name.replace(" loss", ""), lx, 14);
-    lx -= ctx.measureText(s.name).width + 24;
+    const entry = (s.dash ? "╍ " : "━ ") + s.name.replace(" loss", "");
+    ctx.fillText(entry, lx, 14);
+    lx -= ctx.measureText(entry).width + 16;
   }
   if (hoverIndex !== null) {
     const lines = [`epoch ${epochs[hoverIndex]}`].concat(
