@@ -127,6 +127,17 @@ def test_a_log_loss_axis_with_nothing_above_zero_says_so(blank):
     assert any("nothing to draw on a log scale" in t["text"] for t in drawn), [t["text"] for t in drawn]
 
 
+@pytest.mark.parametrize("loss, log", [(lambda e: 7e-6 * 10.0 ** (-4 * e), True),
+                                       (lambda e: 3.15e253 if e == 40 else 0.5, False)],
+                         ids=["log, down to 1e-165", "linear, a loss that blew up to 3e253"])
+def test_y_labels_stay_clear_of_the_axis_title(blank, loss, log):
+    """The rotated title "loss" sits left of x = 16 (its baseline at x = 12)."""
+    mount(blank, "liveview", live_payload(40, loss=loss, log_loss=log), "nnpg-live")
+    drawn, _ = texts(blank, ".nnpg-live canvas.curves")
+    labels = [t for t in drawn if abs(t["right"] - 58) < 0.5]
+    assert len(labels) == 6 and min(t["left"] for t in labels) >= 16, [(t["text"], t["left"]) for t in labels]
+
+
 # --- the score axis --------------------------------------------------------------------------------------
 def test_a_diverged_r2_axis_tops_at_1_floors_at_minus_1_and_says_what_is_off_the_chart(blank):
     # R² of the plane dataset at learning rate 3: -5e44 at epoch 1, -1e285 by epoch 6, then not finite

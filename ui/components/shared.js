@@ -61,10 +61,12 @@ function drawable(values, log) {
 
 // A log axis in decades, from the smallest positive value to the largest, however many decades apart
 // (a loss that goes from 5e-6 down to 1e-11 gets the whole way); a single value gets a decade around it.
+// The margin is at most a tenth of a decade, and the axis stays inside what a double can hold.
+const LOG_FLOOR = Math.log10(Number.MIN_VALUE); // -323.3
 function logRange(lo, hi) {
   const a = Math.log10(lo), b = Math.log10(hi);
-  if (b - a < 1e-9) return [a - 0.5, b + 0.5];
-  return [a - (b - a) * 0.02, b + (b - a) * 0.02];
+  const pad = b - a < 1e-9 ? 0.5 : Math.min((b - a) * 0.02, 0.1);
+  return [Math.max(a - pad, LOG_FLOOR), b + pad];
 }
 
 // A score axis (accuracy or R², neither ever above 1): its top at 1, its bottom at the data's lowest
@@ -77,11 +79,15 @@ function scoreRange(values) {
   return { range: [Math.max(lowest, SCORE_FLOOR), 1], clipped: lowest < SCORE_FLOOR };
 }
 
-// A y-axis label that fits beside the axis title: "0.408", "1.2e-5", and "3e253" for a loss that blew up.
+// A y-axis label that fits beside the axis title: "0.408", "1.2e-5", "3e-165", and "3e253" for a loss
+// that blew up (at most 7 characters: longer ones ran into the title).
 function tickLabel(v, digits) {
   const size = Math.abs(v);
   if (size >= 1e5) return v.toExponential(0).replace("+", "");
-  if (size > 0 && size < 1e-3) return v.toExponential(1).replace("+", "");
+  if (size > 0 && size < 1e-3) {
+    const label = v.toExponential(1);
+    return label.length <= 7 ? label : v.toExponential(0);
+  }
   return Number(v.toPrecision(digits)).toString();
 }
 
