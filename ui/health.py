@@ -92,9 +92,9 @@ def health_rows(health: list[LayerHealth]) -> list[dict]:
 
 
 def hints(health: list[LayerHealth], grad_norms: list[float]) -> list[str]:
-    """Short plain-words hints for layers that are mostly dead or saturated, and for gradients that
-    shrink or grow a lot from the output back to the first layer. ``grad_norms``: every Dense layer's
-    gradient norm, output last."""
+    """Short plain-words hints for layers that are mostly dead or saturated, for gradients that are all 0,
+    and for gradients that shrink or grow a lot from the output back to the first layer.
+    ``grad_norms``: every Dense layer's gradient norm, output last."""
     out = []
     for h in health:
         if h.dead_fraction is not None and h.dead_fraction >= MOSTLY:
@@ -106,6 +106,10 @@ def hints(health: list[LayerHealth], grad_norms: list[float]) -> list[str]:
                        f"in the flat ends of the curve on at least {SATURATED_SHARE:.0%} of the training points, "
                        "where the slope is almost 0, so they barely learn. Smaller initial weights, a lower "
                        "learning rate or fewer input features (x1² reaches 36) help.")
+    if grad_norms and all(g == 0 for g in grad_norms):
+        out.append("Every weight gradient is 0: nothing learns, whatever the learning rate. The units pass no "
+                   "gradient back (dead ReLUs, or every unit saturated); press Reset, and try a lower learning "
+                   "rate or leaky_relu.")
     ratio = gradient_ratio(grad_norms)
     if ratio is not None and ratio < VANISHING_RATIO:
         out.append(f"Vanishing gradients: layer 1's weight gradient is about {1 / ratio:,.0f}× smaller than the "

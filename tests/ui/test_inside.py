@@ -454,3 +454,20 @@ def test_picking_and_editing_a_weight_updates_the_model_and_the_views():
     click(at, "Apply")
     assert dense[1].b[1] == -0.5 and diagram(at)["columns"][2]["bias"][1] == -0.5
     assert "| bias | -0.5000 |" in incoming_markdown(at)
+
+
+def test_a_run_whose_gradients_are_all_zero_shows_zeros_and_says_nothing_learns():
+    """Issue 14: spiral, SGD, learning rate 10 (ReLU), three Steps: every gradient is 0 and both log charts
+    were blank, the epoch axis running from -1."""
+    query = {"dataset": "spiral", "optimizer": "sgd", "learning_rate": "10", "activations": "relu,relu"}
+    at = open_panel(query, tab="Gradients & health")
+    before = chart(at, "gradients")["layout"]
+    assert before["xaxis2"]["range"][0] == 0  # epoch 0: the axis starts at 0
+    for _ in range(3):
+        click(at, "Step")
+    fig = chart(at, "gradients")
+    assert fig["data"][0]["y"] == [0, 0, 0]  # three bars at 0, not three gaps
+    assert fig["layout"]["yaxis"]["type"] == "linear" and fig["layout"]["xaxis2"]["range"] == [0, 3]
+    assert network_charts.ALL_ZERO_NOTE in [a["text"] for a in fig["layout"]["annotations"]]
+    assert any("Every weight gradient is 0" in w.value for w in at.warning)
+    assert not at.success  # "the gradient reaches the first layer" would be false
