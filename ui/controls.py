@@ -141,7 +141,7 @@ def sidebar() -> Config:
             st.caption(lessons.LOCK_CAPTION)
         _header("Data", "data")
         data = _data_controls()
-        points = state.data_for(Config(**data))
+        points = state.data_for(Config(**data, seed=int(st.session_state.get(_key("seed"), cfg.DEFAULT.seed))))
         _header("Features", "features")
         chosen = _feature_controls()
         _header("Network", "network")

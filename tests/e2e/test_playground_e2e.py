@@ -1,5 +1,7 @@
 """What a user sees on the Playground, in a real Chromium."""
 
+import re
+
 from conftest import assert_no_exception, wait_for_app
 
 from nnlib.datasets import DATASETS
@@ -59,6 +61,15 @@ def test_garbage_parameters_show_a_notice_and_a_working_page(page, app_url):
     assert_no_exception(page)
 
 
+def wait_for_new_plane(page, before: str, seconds: float = 30) -> None:
+    """Poll through the locator: the canvas lives in the component's shadow root, out of document.querySelector."""
+    for _ in range(int(seconds * 4)):
+        if plane_pixels(page) != before:
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError("the plane did not change")
+
+
 def upload(page, name: str, content: bytes) -> None:
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         {"name": name, "mimeType": "text/csv", "buffer": content})
@@ -72,9 +83,16 @@ def test_csv_upload_errors_are_shown_and_a_good_file_trains(page, app_url):
     assert "oops" in page.get_by_text("That CSV could not be used").inner_text()
     page.get_by_text(DATASETS["circle"].description[:30]).wait_for()  # the previous data is still there
 
-    rows = "".join(f"{x},{x * 0.5},{int(x > 0)}\n" for x in range(-5, 6) if x)
+    before = plane_pixels(page)
+    rows = "".join(f"{i % 20 - 10},{i // 20 - 7},{(i % 7) / 10}\n" for i in range(300))  # 300 rows, regression
     upload(page, "mine.csv", ("x1,x2,label\n" + rows).encode())
-    page.get_by_text("Problem: binary classification").wait_for()
+    page.get_by_text("Problem: regression").wait_for()  # the circle is binary: this is the upload
+    caption = page.get_by_text("Problem: regression").inner_text()
+    train, test = map(int, re.search(r"(\d+) training and (\d+) test points", caption).groups())
+    assert train + test == 300, caption
+    page.get_by_text("300 rows from mine.csv").wait_for()
+    assert "Ignored URL parameter" not in page.locator('[data-testid="stMain"]').inner_text()
+    wait_for_new_plane(page, before)
     page.get_by_role("button", name="Step").click()
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === '1')")

@@ -181,3 +181,11 @@ def test_the_caption_names_the_loss_in_the_widget():
     assert run_of(at).model.loss.name == "mse"
     assert "loss: mse" in caption_text(at)
     assert state.RUN in at.session_state
+
+
+def test_a_shared_link_with_a_seed_trains_on_its_own_points():
+    at = open_app({"dataset": "xor", "seed": "5"})
+    first = run_of(at)
+    click(at, "Step")
+    assert run_of(at) is first and metric(at, "Epoch") == "1"
+    assert "re-initialized" not in notices(at)
