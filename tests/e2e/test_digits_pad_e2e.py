@@ -125,11 +125,12 @@ def test_a_mouse_stroke_paints_and_the_prediction_is_nnlibs_for_the_pixels_sent(
     expect(page.locator('[data-testid="stCode"]').last).to_have_text(re.compile(r"^[\s0]+$"), timeout=WAIT)
     settle(page, LAST_TEXT)
     assert not levels_on_canvas(page).any()
+    expect(page.get_by_text("The drawing pad sent", exact=False)).to_have_count(0)  # no stale trigger
     assert_no_exception(page)
 
 
 def test_a_touch_drag_paints_instead_of_scrolling(browser, app_url):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, has_touch=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)  # a phone
     page = context.new_page()
     try:
         sent = frames_sent(page)
@@ -210,4 +211,6 @@ def test_hostile_pad_values_get_a_message_and_never_an_exception(page, app_url):
     clamped = np.array([16] * 32 + [0] * 32).reshape(8, 8)
     np.testing.assert_array_equal(levels_on_screen(page), clamped)
     np.testing.assert_array_equal(levels_on_canvas(page), clamped)
+    page.get_by_role("button", name="Clear").click()  # the message goes with the drawing it was about
+    expect(page.get_by_text("The drawing pad sent", exact=False)).to_have_count(0, timeout=WAIT)
     assert_no_exception(page)

@@ -20,7 +20,10 @@ export default function (component) {
     { pixels: new Array(SIDE * SIDE).fill(0), version: null, mode: "draw", stroke: null, hover: null,
       strokes: 0 }, ".pad", paint);
   root.state.send = setTriggerValue;
-  if (created) listen(root);
+  if (created) {
+    listen(root);
+    new ResizeObserver(() => paint(root)).observe(root); // a phone turned sideways, a sidebar closed
+  }
   if (data.version !== root.state.version) {
     root.state.pixels = data.pixels.map(Number);
     root.state.version = data.version;
