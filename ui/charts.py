@@ -15,6 +15,7 @@ import numpy as np
 from nnlib.datasets import DOMAIN
 
 ORANGE, BLUE, NEUTRAL = (245, 147, 34), (8, 119, 189), (232, 234, 235)
+NO_VALUE = (128, 128, 128)  # where the model's output is NaN or infinite: no prediction to paint
 OKABE_ITO = ((230, 159, 0), (86, 180, 233), (0, 158, 115), (240, 228, 66), (0, 114, 178), (213, 94, 0),
              (204, 121, 167), (120, 120, 120), (0, 0, 0), (153, 153, 51))
 TRAIN_COLOUR, TEST_COLOUR = "#1f3b57", "#d1495b"
@@ -46,7 +47,10 @@ def output_rgb(output: np.ndarray, kind: str, resolution: int, discretize: bool 
 
     binary: P(class 1) as a diverging map; multiclass: the winning class's colour, paler where the
     model is less sure; regression: the predicted value on the same diverging map, clipped to [-1, 1].
+    A pixel whose output is not finite (a diverged model) is NO_VALUE grey, not a class colour.
     """
+    finite = np.isfinite(output).all(axis=1)
+    output = np.where(finite[:, None], output, 0.0)
     if kind == "binary":
         t = 2.0 * output[:, 0] - 1.0
         rgb = _diverging(np.sign(t) if discretize else t)
@@ -62,6 +66,7 @@ def output_rgb(output: np.ndarray, kind: str, resolution: int, discretize: bool 
         colours = np.array(class_colours(k), dtype=float)[winner]
         lightness = 0.15 + 0.85 * np.clip(confidence, 0.0, 1.0)[:, None]
         rgb = 255.0 + (colours - 255.0) * lightness
+    rgb[~finite] = NO_VALUE
     return rgb.reshape(resolution, resolution, 3).round().astype(np.uint8)
 
 
@@ -101,7 +106,7 @@ def _series(values: list[float], idx: np.ndarray) -> list:
     """The values at ``idx``, rounded, with non-finite ones as None (JSON null). Indexing the list directly:
     converting a 20,000-epoch history to an array every frame cost more than the rest of the payload."""
     picked = (values[i] for i in idx.tolist())
-    return [round(v, 5) if math.isfinite(v) else None for v in picked]
+    return [float(f"{v:.5g}") if math.isfinite(v) else None for v in picked]  # 5 significant digits: log axes
 
 
 def live_view_payload(*, frames: list[tuple[int, str]], data, history, score_label: str,

@@ -93,6 +93,21 @@ def write_url(config: Config) -> None:
         st.query_params.from_dict(wanted)
 
 
+def notices_box() -> None:
+    """Every notice (URL problems, clamped values, upload notes) in one box, which the user can dismiss."""
+    notices = st.session_state.get(state.NOTICES)
+    if not notices:
+        return
+    with st.container(horizontal=True, vertical_alignment="top"):
+        st.warning("\n".join(f"- {n}" for n in notices) if len(notices) > 1 else notices[0], width="stretch")
+        st.button("Dismiss", key="pg_dismiss_notices", on_click=_dismiss_notices, type="tertiary",
+                  icon=":material/close:")
+
+
+def _dismiss_notices() -> None:
+    st.session_state.pop(state.NOTICES, None)
+
+
 def _changed() -> None:
     st.session_state.pop(state.NOTICES, None)
     state.touch()

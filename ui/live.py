@@ -86,7 +86,7 @@ def _draw_frame() -> None:
             shots = [(run.epoch, run.grid_output())]
     epoch = shots[-1][0]
     _metrics(run, epoch, scores)
-    _status(run)
+    _status(run, no_value=not np.isfinite(shots[-1][1]).all())
     ss = st.session_state
     show_test, discretize, log_loss = ss.get(SHOW_TEST, False), ss.get(DISCRETIZE, False), ss.get(LOG_LOSS, False)
     frames = [(e, png_data_uri(charts.output_rgb(output, run.data.kind, limits.GRID_RESOLUTION, discretize)))
@@ -163,9 +163,10 @@ def _metrics(run: PlaygroundRun, epoch: int, scores: Scores) -> None:
                    help="Added to the training loss the optimizer minimizes; the losses shown leave it out.")
 
 
-def _status(run: PlaygroundRun) -> None:
-    if run.diverged:
-        st.error(divergence_message(run))
+def _status(run: PlaygroundRun, no_value: bool) -> None:
+    grey = " The plane is grey where the network's output is no longer a number." if no_value else ""
+    if run.diverged or no_value:
+        st.error(divergence_message(run) + grey if run.diverged else grey.strip())
     elif st.session_state.get(state.STATUS):
         st.info(st.session_state[state.STATUS])
     elif run.note and run.epoch == 0:

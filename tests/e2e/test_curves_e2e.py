@@ -33,8 +33,6 @@ RECORD_TEXTS = """(() => {
     return fill.call(this, text, x, y, ...rest);
   };
 })()"""
-# ui/charts.py:_series rounds the curves to 5 decimals, so every loss below 5e-6 reaches the browser as 0.
-ROUNDS_TINY_LOSSES_AWAY = charts._series([1e-7], np.array([0])) == [0.0]
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +65,6 @@ def test_the_last_epoch_label_reads_whole_inside_the_canvas(trained):
     assert label[0]["left"] >= 0 and label[0]["right"] <= width, (label[0], width)
 
 
-@pytest.mark.xfail(ROUNDS_TINY_LOSSES_AWAY, strict=True, reason="ui/charts.py:_series rounds losses to 5 decimals "
-                   "(round(v, 5)): every loss below 5e-6 arrives as 0 and a log axis cannot draw it")
 def test_the_log_loss_curve_and_axis_go_down_with_the_loss(trained):
     values, (low, high) = trained.evaluate(f"""(() => {{ const root = {LIVE};
         return [root.state.data.series.find((s) => s.name === 'train loss').values, root.state.panels.loss.range];

@@ -116,3 +116,20 @@ def test_payload_curves_stop_at_the_shortest_series():
     history = History(loss=[1.0] * 10, val_loss=[1.0] * 9, score=[0.5] * 10, val_score=[0.5] * 9)
     p = charts.live_view_payload(frames=[(10, "")], data=data, history=history, score_label="accuracy")
     assert len(p["epochs"]) == 9 and all(len(s["values"]) == 9 for s in p["series"])
+
+
+@pytest.mark.parametrize("kind, output", [
+    ("binary", np.array([[np.nan], [0.9]])),
+    ("regression", np.array([[np.inf], [0.9]])),
+    ("multiclass", np.array([[np.nan, 0.2, 0.3], [0.1, 0.1, 0.8]])),
+])
+def test_a_non_finite_output_is_painted_as_no_value_not_as_a_class(kind, output):
+    """A diverged model's NaN used to come out solid blue, as if it predicted class 1 everywhere."""
+    rgb = charts.output_rgb(np.vstack([output, output]), kind, resolution=2)
+    assert tuple(rgb[0, 0]) == charts.NO_VALUE
+    assert tuple(rgb[0, 1]) != charts.NO_VALUE
+
+
+def test_curves_keep_five_significant_digits_so_tiny_losses_reach_a_log_axis():
+    """Rounding to 5 decimals sent every loss below 5e-6 as 0 (issue 14: log scale drew nothing)."""
+    assert charts._series([1.234567e-11, 0.5, float("nan")], np.arange(3)) == [1.2346e-11, 0.5, None]

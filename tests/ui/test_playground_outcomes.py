@@ -189,3 +189,31 @@ def test_a_shared_link_with_a_seed_trains_on_its_own_points():
     click(at, "Step")
     assert run_of(at) is first and metric(at, "Epoch") == "1"
     assert "re-initialized" not in notices(at)
+
+
+# --- bug 11: notices are gathered, dismissible, and never stale -------------------------------------------
+def test_url_notices_are_one_box_that_can_be_dismissed():
+    at = open_app({"layers": "abc", "noise": "NaN", "dataset": "nope", "seed": "-5", "lock": "maybe"})
+    assert len(at.warning) == 1
+    text = at.warning[0].value
+    assert all(word in text for word in ("layers", "noise", "dataset", "seed = -5", "lock")), text
+    click(at, "Dismiss")
+    assert len(at.warning) == 0
+
+
+def test_a_failed_upload_clears_the_notes_of_the_previous_one():
+    at = upload(open_app(), rows_csv(300, scale=100.0))
+    assert "rescaled" in notices(at)
+    upload(at, "x1,x2,label\n1,2,0\n3,oops,1\n", name="broken.csv")
+    assert "rescaled" not in notices(at)
+
+
+# --- bug 9: a NaN output is shown as no value, and said --------------------------------------------------
+def test_a_model_that_outputs_nan_says_the_plane_is_grey():
+    at = open_app()
+    run = run_of(at)
+    with run.lock:
+        run.model.set_weights([np.full_like(w, np.nan) for w in run.model.get_weights()])
+    at.run()
+    assert "grey where the network's output is no longer a number" in " ".join(e.value for e in at.error)
+    assert metric(at, "Train loss") == "NaN"
