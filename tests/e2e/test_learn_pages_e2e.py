@@ -5,10 +5,12 @@ import pytest
 from conftest import assert_no_exception, free_port, start_server, stop_server
 from playwright.sync_api import expect
 
+from ui import digits_model as digits
+
 # path, title, and a text the script draws near its end: once it shows, the run has arrived
 PAGES = [
     ("backprop", "Backprop, step by step", "Largest relative error"),
-    ("digits", "Digits: the tutorial's model, on nnlib", "Draw a digit"),
+    ("digits", "Digits: the tutorial's model, on nnlib", "grey levels the model reads"),
     ("activations", "Activation explorer", "Each line is a fresh nnlib model"),
 ]
 RUNNING = '[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]'
@@ -51,6 +53,15 @@ def test_digits_trains_in_the_browser(page, app_url):
     expect(page.get_by_text("Validation accuracy", exact=True)).to_be_visible(timeout=WAIT)
     expect(page.get_by_text("What the first layer looks for")).to_be_visible(timeout=WAIT)
     settle(page, PAGES[1][2])
+    # the numbers shown are those of nnlib training the page's defaults (the code shown, run here)
+    config = digits.DigitsConfig()
+    split = digits.load_split(config.standardize)
+    model = digits.build_model(config)
+    digits.fit(model, split, config)
+    results = digits.evaluate(model, split)
+    metrics = page.locator('[data-testid="stMetric"]')
+    expect(metrics.filter(has_text="Validation accuracy")).to_contain_text(f"{results.accuracy:.1%}")
+    expect(metrics.filter(has_text="Misclassified")).to_contain_text(f"{len(results.wrong)} of 451")
     assert_no_exception(page)
 
 
