@@ -2,8 +2,8 @@
 Python once, and what the page then says (the prediction, the bars, the 64 grey levels, the true label of a
 copied test digit) is what nnlib computes for the pixels the pad sent and the canvas shows.
 
-The pixels the pad sent are read from the one websocket frame the stroke causes; what the canvas shows is
-read from its pixels. Fixtures and server helpers: tests/e2e/conftest.py."""
+The pixels the pad sent are read from the one rerun request (a BackMsg on the websocket) the stroke causes;
+what the canvas shows is read from its pixels. Fixtures and server helpers: tests/e2e/conftest.py."""
 
 import json
 import re
@@ -11,13 +11,13 @@ import re
 import numpy as np
 from conftest import assert_no_exception
 from playwright.sync_api import expect
+from streamlit.proto.BackMsg_pb2 import BackMsg
 from test_learn_pages_e2e import PAGES, WAIT, open_page, settle
 
 from ui import digits_model as digits
 
 TITLE, LAST_TEXT = PAGES[1][1:]
 PAD = ".nnpg-digits canvas.pad"
-STROKE = re.compile(r'"event":\s*"stroke",\s*"value":\s*(\[[^\]]*\])')
 # every cell's grey level as the canvas draws it (0 white .. 16 near-black), read at the cell's centre
 CANVAS_LEVELS = """(canvas) => {
   const ctx = canvas.getContext("2d"), cell = canvas.width / 8, out = [];
@@ -27,12 +27,21 @@ CANVAS_LEVELS = """(canvas) => {
 }"""
 
 
-def frames_sent(page) -> list[str]:
-    """Every websocket frame the page sends from now on (register before page.goto)."""
+def frames_sent(page) -> list[BackMsg]:
+    """Every message the page sends the server from now on (register before page.goto)."""
     sent = []
-    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(
-        payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload)))
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(BackMsg.FromString(payload))))
     return sent
+
+
+def stroke_sent(message: BackMsg) -> list | None:
+    """The pad's "stroke" trigger value in a rerun request, or None."""
+    for widget in message.rerun_script.widget_states.widgets:
+        if widget.HasField("json_trigger_value"):
+            for event in json.loads(widget.json_trigger_value):
+                if event.get("event") == "stroke":
+                    return event["value"]
+    return None
 
 
 def levels_on_screen(page) -> np.ndarray:
@@ -52,25 +61,27 @@ def cell_point(box: dict, col: float, row: float) -> tuple[float, float]:
     return box["x"] + 1 + col * side, box["y"] + 1 + row * side
 
 
-def mouse_stroke(page, path: list[tuple[float, float]]) -> None:
+def mouse_stroke(page, path: list[tuple[float, float]], button: str = "left") -> None:
     box = page.locator(PAD).bounding_box()
     page.mouse.move(*cell_point(box, *path[0]))
-    page.mouse.down()
+    page.mouse.down(button=button)
     for col, row in path[1:]:
         page.mouse.move(*cell_point(box, col, row), steps=12)
-    page.mouse.up()
+    page.mouse.up(button=button)
 
 
 def after_stroke(page, sent: list, before_text: str, n_before: int) -> list[int]:
-    """Waits for the page to show the stroke; returns the pixels of the one frame the stroke sent."""
+    """Waits for the page to show the stroke; returns the pixels of the one rerun request the stroke sent."""
     expect(page.locator('[data-testid="stCode"]').last).not_to_have_text(before_text, timeout=WAIT)
     settle(page, LAST_TEXT)
     page.wait_for_timeout(500)  # lets Playwright deliver the frame events
-    strokes = sent[n_before:]
-    assert len(strokes) == 1, f"one stroke, one rerun: {len(strokes)} frames sent"
-    found = STROKE.search(strokes[0])
-    assert found, strokes[0][:300]
-    return json.loads(found.group(1))
+    messages = sent[n_before:]
+    assert len(messages) == 1, f"one stroke, one message to the server: {len(messages)} sent"
+    rerun = messages[0].rerun_script
+    assert rerun.fragment_id, "the stroke reran the whole page, not just the drawing section"
+    pixels = stroke_sent(messages[0])
+    assert pixels is not None, f"the rerun request carries no stroke: {messages[0]}"
+    return pixels
 
 
 def trained_like_the_page() -> tuple:
@@ -113,13 +124,17 @@ def test_a_mouse_stroke_paints_and_the_prediction_is_nnlibs_for_the_pixels_sent(
     bars = page.locator('[data-testid="stPlotlyChart"] .bartext').all_text_contents()[-10:]
     assert bars == [f"{p:.0%}" for p in probs]
 
-    # Erase takes ink away along its stroke, again in one frame
-    page.get_by_role("button", name="Erase").click()
+    # the right button erases along its stroke, and so does the Erase brush; again one message each
     before, n_before = page.locator('[data-testid="stCode"]').last.inner_text(), len(sent)
-    mouse_stroke(page, [(3.5, 1.5), (6.5, 1.5)])
+    mouse_stroke(page, [(3.5, 1.5), (6.5, 1.5)], button="right")
     erased = np.array(after_stroke(page, sent, before, n_before)).reshape(8, 8)
     assert (erased[1, 4:7] < pixels[1, 4:7]).all() and (erased[1, :2] == pixels[1, :2]).all(), erased
     np.testing.assert_array_equal(levels_on_canvas(page), erased)
+    page.get_by_role("button", name="Erase").click()
+    before, n_before = page.locator('[data-testid="stCode"]').last.inner_text(), len(sent)
+    mouse_stroke(page, [(3.5, 4.5), (3.5, 6.5)])
+    erased_stem = np.array(after_stroke(page, sent, before, n_before)).reshape(8, 8)
+    assert erased_stem[5:7].sum() < erased[5:7].sum() and (erased_stem[:3] == erased[:3]).all(), erased_stem
 
     page.get_by_role("button", name="Clear").click()
     expect(page.locator('[data-testid="stCode"]').last).to_have_text(re.compile(r"^[\s0]+$"), timeout=WAIT)
