@@ -491,7 +491,8 @@ def _copy_sample(index: int) -> None:
 
 def grey_levels_text(pixels: np.ndarray) -> str:
     """(8, 8) grey levels as 8 lines of right-aligned numbers, as the UCI digits print."""
-    return "\n".join(" ".join(f"{int(v):2d}" for v in row) for row in np.asarray(pixels).reshape(8, 8))
+    rows = np.asarray(pixels).reshape(digits.SIDE, digits.SIDE)
+    return "\n".join(" ".join(f"{int(v):2d}" for v in row) for row in rows)
 
 
 @st.fragment

@@ -13,7 +13,7 @@ export default function (component) {
   const { parentElement, setTriggerValue } = component;
   const data = viewData(component);
   const [root, created] = viewRoot(parentElement, "nnpg-digits",
-    '<div class="modes" role="radiogroup" aria-label="Brush">' +
+    '<div class="modes" role="group" aria-label="Brush">' +
       '<button type="button" class="mode" data-mode="draw" aria-pressed="true">Draw</button>' +
       '<button type="button" class="mode" data-mode="erase" aria-pressed="false">Erase</button></div>' +
       '<canvas class="pad" aria-label="Drawing pad, 8 by 8 cells"></canvas>',
@@ -66,6 +66,7 @@ function listen(root) {
   };
   canvas.addEventListener("pointerup", end);
   canvas.addEventListener("pointercancel", end);
+  canvas.addEventListener("lostpointercapture", end); // or the pad would wait for this pointer forever
 }
 
 // The pointer's position in cells: x = column, y = row, both continuous in [0, 8].
