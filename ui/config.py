@@ -48,11 +48,24 @@ class Config:
     regularization: str = "none"
     reg_rate: float = 0.0
     epochs_per_frame: int = 8
-    seed: int = 0
+    seed: int = 0  # the initial weights' seed, and the data's while data_seed is 0
+    data_seed: int = 0  # 0: the data follow seed (as links made before Regenerate kept the weights' seed)
+    show_test: bool = False  # view settings: change what is drawn, never the run
+    discretize: bool = False
+    log_loss: bool = False
+
+    @property
+    def points_seed(self) -> int:
+        """The seed the data are drawn and split with."""
+        return self.data_seed or self.seed
 
     # Which settings a change of restarts training from fresh weights; the rest keep the weights.
     def data_key(self) -> tuple:
-        return (self.dataset, self.classes, self.noise, self.train_pct, self.samples, self.seed)
+        return (self.dataset, self.classes, self.noise, self.train_pct, self.samples, self.points_seed)
+
+    def numbers(self) -> Config:
+        """The settings that change what training computes: without the speed and the view toggles."""
+        return replace(self, epochs_per_frame=0, show_test=False, discretize=False, log_loss=False)
 
     def model_key(self) -> tuple:
         return (*self.data_key(), self.features, self.layers, self.activations, self.dropout, self.init,
@@ -115,6 +128,13 @@ def _clamp(value, low, high, label: str, notices: list[str]):
     if clamped != value:
         notices.append(f"{label} = {value} is outside {low}…{high}; using {clamped}.")
     return clamped
+
+
+def _flag(text: str) -> bool:
+    key = text.lower()
+    if key not in ("1", "true", "0", "false"):
+        raise _Reject(f"{text[:20]!r} is not 1 or 0")
+    return key in ("1", "true")
 
 
 def _list(text: str) -> list[str]:
@@ -244,6 +264,10 @@ _PARSERS = {
     "reg_rate": _laddered(REG_RATES, "reg_rate"),
     "epochs_per_frame": _ranged(int, 1, limits.MAX_EPOCHS_PER_FRAME, "epochs_per_frame"),
     "seed": _ranged(int, 0, limits.MAX_SEED, "seed"),
+    "data_seed": _ranged(int, 0, limits.MAX_SEED, "data_seed"),
+    "show_test": lambda text, notices: _flag(text),
+    "discretize": lambda text, notices: _flag(text),
+    "log_loss": lambda text, notices: _flag(text),
 }
 _IGNORED_KEYS = {"lesson", "hide", "embed", "embed_options"}  # owned by other features, not by Config
 
@@ -254,6 +278,8 @@ def query_text(name: str, value) -> str:
         return "none"
     if isinstance(value, tuple):
         return ",".join(map(str, value))
+    if isinstance(value, bool):
+        return "1" if value else "0"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

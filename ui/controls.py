@@ -13,6 +13,7 @@ from ui import lessons, limits, state
 from ui.config import Config
 
 PREFIX = "w_"
+VIEW_SETTINGS = ("show_test", "discretize", "log_loss")  # toggles above the view (ui.live.view_options)
 N_LAYERS = PREFIX + "n_layers"
 UPLOAD_ERROR = "pg_upload_error"  # the message for a rejected CSV, until the next upload
 UPLOAD_NAME = "pg_upload_name"  # the uploaded CSV's file name, for the caption
@@ -37,7 +38,8 @@ def _feature_key(name: str) -> str:
 
 
 SCALARS = ("dataset", "classes", "noise", "train_pct", "samples", "batch_size", "dropout", "init", "loss",
-           "optimizer", "learning_rate", "regularization", "reg_rate", "epochs_per_frame", "seed")
+           "optimizer", "learning_rate", "regularization", "reg_rate", "epochs_per_frame", "seed", "data_seed",
+           *VIEW_SETTINGS)
 
 
 def seed_widgets(config: Config) -> None:
@@ -93,6 +95,11 @@ def write_url(config: Config) -> None:
         st.query_params.from_dict(wanted)
 
 
+def view_key(name: str) -> str:
+    """The session key of a view toggle (one of VIEW_SETTINGS)."""
+    return _key(name)
+
+
 def notices_box() -> None:
     """Every notice (URL problems, clamped values, upload notes) in one box, which the user can dismiss."""
     notices = st.session_state.get(state.NOTICES)
@@ -130,8 +137,12 @@ def _clamp_batch(train_size: int) -> None:
 
 
 def _regenerate() -> None:
-    st.session_state[_key("seed")] = random.randint(0, 99_999)
+    """New points, the same initial weights' seed, as TensorFlow Playground's Regenerate."""
+    ss = st.session_state
+    ss[_key("data_seed")] = random.randint(1, 99_999)
     _changed()
+    state.notify(f"New data drawn (data seed {ss[_key('data_seed')]}); the initial weights keep seed "
+                 f"{ss.get(_key('seed'), cfg.DEFAULT.seed)}.")
 
 
 def _control(widget, name: str, *args, **kwargs):
@@ -163,7 +174,8 @@ def sidebar() -> Config:
         network = _network_controls(len(chosen))
         _header("Training", "training")
         training = _training_controls(data["dataset"], points.kind, len(points.y_train))
-    config = Config(**data, features=chosen, **network, **training)
+    view = {name: bool(st.session_state.get(_key(name), False)) for name in VIEW_SETTINGS}
+    config = Config(**data, features=chosen, **network, **training, **view)
     # one clamp path for URLs and widgets alike
     config, notices = cfg.from_query(cfg.to_query(config), upload_kind=state.upload_kind(),
                                      train_size=len(points.y_train))
@@ -192,12 +204,14 @@ def _data_controls() -> dict:
     samples = _generator_control(uploaded, st.slider, "samples", "Samples", limits.MIN_SAMPLES,
                                  limits.MAX_SAMPLES, step=50)
     room = classroom()
-    if not (room.is_hidden("seed") or room.hides_group("data")):
-        st.button("Regenerate", on_click=_regenerate, disabled=room.is_locked("seed"),
-                  help="Draw new data (and new initial weights): a new seed.")
+    if not room.is_hidden("data_seed"):
+        st.button("Regenerate", on_click=_regenerate, disabled=room.is_locked("data_seed"),
+                  help="Draw new data; the initial weights keep their seed (Seed, under Training).")
     if not (room.is_hidden("dataset") or room.is_locked("dataset")):
         _upload_controls()
-    return dict(dataset=dataset, classes=classes, noise=noise, train_pct=train_pct, samples=samples)
+    data_seed = int(st.session_state.get(_key("data_seed"), cfg.DEFAULT.data_seed))
+    return dict(dataset=dataset, classes=classes, noise=noise, train_pct=train_pct, samples=samples,
+                data_seed=data_seed)
 
 
 def _generator_control(unused: bool, widget, name: str, *args, **kwargs):
@@ -254,8 +268,10 @@ def _network_controls(n_inputs: int) -> dict:
     n_layers = _control(st.number_input, "layers", "Hidden layers", 0, limits.MAX_HIDDEN_LAYERS, step=1,
                         key=N_LAYERS, on_change=_changed)
     layers, acts = [], []
+    room = classroom()
+    shown = not (room.is_hidden("layers") and room.is_hidden("activations"))
     for i in range(int(n_layers)):
-        left, right = st.columns([1, 1])
+        left, right = st.columns([1, 1]) if shown else (st, st)  # no empty columns for hidden controls
         _clamp_widget(_units_key(i), 1, limits.MAX_NEURONS)
         layers.append(_control(left.number_input, "layers", f"Layer {i + 1} neurons", 1, limits.MAX_NEURONS,
                                step=1, key=_units_key(i), on_change=_changed))

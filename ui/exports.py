@@ -57,7 +57,7 @@ def _kind(name: str) -> str:
     default = getattr(cfg.DEFAULT, name)
     if isinstance(default, tuple):
         return "int list" if name == "layers" else "str list"
-    return {str: "str", int: "int", float: "float"}[type(default)]
+    return {str: "str", int: "int", float: "float", bool: "bool"}[type(default)]
 
 
 _CHOICES = {
@@ -73,13 +73,14 @@ def _is_int(v) -> bool:
 
 def _check_field(name: str, value) -> None:
     kind = _kind(name)
-    ok = {"str": isinstance(value, str), "int": _is_int(value),
+    ok = {"str": isinstance(value, str), "int": _is_int(value), "bool": isinstance(value, bool),
           "float": (_is_int(value) or isinstance(value, float)),
           "str list": isinstance(value, list) and all(isinstance(v, str) for v in value),
           "int list": isinstance(value, list) and all(_is_int(v) for v in value)}[kind]
     if not ok:
         article = "a list of" if kind.endswith("list") else "a"
-        wanted = {"str": "string", "int": "whole number", "float": "number", "str list": "strings",
+        wanted = {"str": "string", "int": "whole number", "float": "number", "bool": "true or false",
+                  "str list": "strings",
                   "int list": "whole numbers"}[kind]
         raise ImportRejected(f"config.{name} must be {article} {wanted}, found {_describe(value)}")
     if name == "dataset" and value == "upload":
@@ -240,6 +241,7 @@ def nnlib_script(config: Config, data: Data, epochs: int) -> str:
     exactly as the Playground does (same seed, batch size and order of random draws), and prints the final
     training loss. Mirrors ui.run.make_data and ui.run.build_model."""
     seed = config.seed
+    data_seed = "DATA_SEED" if config.points_seed != seed else "SEED"
     init = INITIALIZER_SPECS.get(config.init, config.init)
     reg = None if config.regularization == "none" or config.reg_rate == 0 else {config.regularization: config.reg_rate}
     out_units, out_act = _output(data)
@@ -260,6 +262,7 @@ def nnlib_script(config: Config, data: Data, epochs: int) -> str:
         "from nnlib import datasets, features",
         "",
         f"SEED = {seed}",
+        *([f"DATA_SEED = {config.points_seed}"] if config.points_seed != seed else []),
         f"EPOCHS = {epochs}",
         "",
     ]
@@ -267,10 +270,10 @@ def nnlib_script(config: Config, data: Data, epochs: int) -> str:
         classes = f", classes={config.classes}" if config.dataset == "blobs" else ""
         lines += [
             "# The data: the same points and the same train/test split as the Playground",
-            f"X, y = datasets.generate({config.dataset!r}, {config.samples}, noise={config.noise!r}, seed=SEED"
-            f"{classes})",
+            f"X, y = datasets.generate({config.dataset!r}, {config.samples}, noise={config.noise!r}, "
+            f"seed={data_seed}{classes})",
             f"X_train, X_test, y_train, y_test = datasets.train_test_split(X, y, 1 - {config.train_pct} / 100, "
-            "seed=SEED)",
+            f"seed={data_seed})",
         ]
     else:
         lines += [

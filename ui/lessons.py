@@ -193,15 +193,17 @@ def get(name: str) -> Lesson:
 
 # --- instructor settings ----------------------------------------------------------------------------------
 GROUPS: dict[str, tuple[str, ...]] = {
-    "data": ("dataset", "classes", "noise", "train_pct", "samples"),
+    "data": ("dataset", "classes", "noise", "train_pct", "samples", "data_seed"),
     "features": ("features",),
     "network": ("layers", "activations", "dropout", "init"),
     "training": ("loss", "optimizer", "learning_rate", "regularization", "reg_rate", "batch_size",
                  "epochs_per_frame", "seed"),
+    "view": ("show_test", "discretize", "log_loss"),
 }
 EXPORT = "export"  # the Export / import panel
 CONTROLS = (*(f.name for f in fields(Config)), EXPORT)
-LOCKABLE = frozenset(f.name for f in fields(Config)) - {"epochs_per_frame"}  # speed stays free under a lock
+# the speed and the view toggles stay free under a lock
+LOCKABLE = frozenset(f.name for f in fields(Config)) - {"epochs_per_frame", "show_test", "discretize", "log_loss"}
 URL_KEYS = ("lesson", "hide", "lock")
 LOCK_CAPTION = ":material/lock: Your instructor locked these settings to the lesson."
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")

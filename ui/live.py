@@ -19,11 +19,10 @@ import numpy as np
 import streamlit as st
 
 from nnlib import datasets
-from ui import canvas, charts, inside, limits, pacing, state
+from ui import canvas, charts, controls, inside, limits, pacing, state
 from ui.png import png_data_uri
 from ui.run import PlaygroundRun, Scores, problem_text, score_label
 
-SHOW_TEST, DISCRETIZE, LOG_LOSS = "pg_show_test", "pg_discretize", "pg_log_loss"
 PACING_ID = "pg_pacing_id"  # an opaque id for this session's share of the server
 FRAME = "pg_frame"  # ticks drawn in this session, so heavy panels can redraw every k-th tick
 LAST_TICK, TICK_SECONDS = "pg_last_tick", "pg_tick_seconds"  # when this session last ticked; the smoothed gap
@@ -57,9 +56,10 @@ def problem_caption(run: PlaygroundRun) -> None:
 def view_options() -> None:
     """Drawn outside the live fragment: a toggle is a full rerun, and ticks stay light."""
     options = st.container(horizontal=True, gap="large")
-    options.toggle("Show test data", key=SHOW_TEST, on_change=state.touch)
-    options.toggle("Discretize output", key=DISCRETIZE, on_change=state.touch)
-    options.toggle("Log-scale loss", key=LOG_LOSS, on_change=state.touch)
+    room = controls.classroom()
+    for name, label in zip(controls.VIEW_SETTINGS, ("Show test data", "Discretize output", "Log-scale loss")):
+        if not room.is_hidden(name):
+            options.toggle(label, key=controls.view_key(name), on_change=state.touch)
 
 
 def training_panel() -> None:
@@ -87,14 +87,13 @@ def _draw_frame() -> None:
     epoch = shots[-1][0]
     _metrics(run, epoch, scores)
     _status(run, no_value=not np.isfinite(shots[-1][1]).all())
-    ss = st.session_state
-    show_test, discretize, log_loss = ss.get(SHOW_TEST, False), ss.get(DISCRETIZE, False), ss.get(LOG_LOSS, False)
-    frames = [(e, png_data_uri(charts.output_rgb(output, run.data.kind, limits.GRID_RESOLUTION, discretize)))
+    view = st.session_state.get(state.CONFIG, run.config)  # the view toggles of the last full run
+    frames = [(e, png_data_uri(charts.output_rgb(output, run.data.kind, limits.GRID_RESOLUTION, view.discretize)))
               for e, output in shots]
     payload = charts.live_view_payload(
         frames=frames, frame_seconds=(tick_seconds or 0) / len(frames), data=run.data, history=run.history,
-        score_label=score_label(run.data.kind), log_loss=log_loss, show_test=show_test, discretize=discretize,
-        hover=not playing, max_points=limits.HISTORY_POINTS)
+        score_label=score_label(run.data.kind), log_loss=view.log_loss, show_test=view.show_test,
+        discretize=view.discretize, hover=not playing, max_points=limits.HISTORY_POINTS)
     LIVE_VIEW(data=payload, key="pg_live_view")
     frame = st.session_state[FRAME] = st.session_state.get(FRAME, 0) + 1
     inside.panel(run, frame, playing=playing)

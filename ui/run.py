@@ -43,10 +43,11 @@ def make_data(config: Config, uploaded: tuple[np.ndarray, np.ndarray, str] | Non
     else:
         info = datasets.DATASETS[config.dataset]
         classes = config.classes if config.dataset == "blobs" else None
-        X, y = datasets.generate(config.dataset, config.samples, config.noise, config.seed, classes=classes)
+        X, y = datasets.generate(config.dataset, config.samples, config.noise, config.points_seed, classes=classes)
         kind = info.kind
     n_classes = 1 if kind == "regression" else int(y.max()) + 1
-    X_train, X_test, y_train, y_test = datasets.train_test_split(X, y, 1 - config.train_pct / 100, config.seed)
+    X_train, X_test, y_train, y_test = datasets.train_test_split(X, y, 1 - config.train_pct / 100,
+                                                                 config.points_seed)
     return Data(X_train, y_train, X_test, y_test, kind, n_classes)
 
 

@@ -11,9 +11,9 @@ import streamlit as st
 
 from nnlib import features
 from ui import charts, health, inside, limits, network_view, snapshots, state
-from ui.live import DISCRETIZE, LIVE_VIEW, LOG_LOSS, SHOW_TEST
+from ui.live import LIVE_VIEW
 from ui.png import png_data_uri
-from ui.run import PlaygroundRun
+from ui.run import PlaygroundRun, score_label
 
 OPEN = "tt_open"  # bool: the expander is open
 EPOCH = "tt_epoch"  # the epoch the slider points at (widget)
@@ -42,24 +42,25 @@ def _body(run: PlaygroundRun) -> None:
         return
     ss = st.session_state
     seen = ss.get(SEEN)
-    if seen is None or seen[0] is not run or seen[1] != latest or ss.get(EPOCH) not in epochs:
-        ss[EPOCH] = epochs[-1]  # a new run or new training: start at the present
+    if seen is None or seen[0] is not run or seen[1] != latest or not 0 <= ss.get(EPOCH, -1) <= latest:
+        ss[EPOCH] = latest  # a new run or new training: start at the present
     ss[SEEN] = (run, latest)
-    epoch = st.select_slider(
-        "Epoch", options=epochs, key=EPOCH,
-        help=f"{len(epochs)} moments kept: every epoch up to {run.snapshots.keep_all}, then spaced out further "
-             "the longer training ran (memory is capped per run).")
-    snapshot = run.snapshots.at(epoch)
+    # A linear slider, so the thumb's place is the epoch's; it shows the latest moment kept at or before it.
+    chosen = st.slider("Epoch", 0, latest, key=EPOCH,
+                       help=f"{len(epochs)} moments kept: every epoch up to {run.snapshots.keep_all}, then spaced "
+                            "out further the longer training ran (memory is capped per run).")
+    snapshot = run.snapshots.at(chosen)
     model = snapshots.model_at(run.model, snapshot)  # a copy: the live run's model is never touched
     output = model.predict(run.grid_inputs)
     history = snapshots.history_until(run.history, snapshot.epoch)
-    score = "R²" if run.data.kind == "regression" else "accuracy"
-    image = charts.output_rgb(output, run.data.kind, limits.GRID_RESOLUTION, ss.get(DISCRETIZE, False))
+    score, view = score_label(run.data.kind), run.config
+    image = charts.output_rgb(output, run.data.kind, limits.GRID_RESOLUTION, view.discretize)
     payload = charts.live_view_payload(
         frames=[(snapshot.epoch, png_data_uri(image))], data=run.data, history=history, score_label=score,
-        log_loss=ss.get(LOG_LOSS, False), show_test=ss.get(SHOW_TEST, False), discretize=ss.get(DISCRETIZE, False),
+        log_loss=view.log_loss, show_test=view.show_test, discretize=view.discretize,
         max_points=limits.HISTORY_POINTS, height=320)
-    st.caption(_summary(history, snapshot.epoch, latest, score))
+    kept = "" if snapshot.epoch == chosen else f" (the moment kept nearest before epoch {chosen:,})"
+    st.caption(_summary(history, snapshot.epoch, latest, score) + kept)
     LIVE_VIEW(data=payload, key="tt_live_view")
     left, right = st.columns([1, 3])
     left.button("Resume from here", key="tt_resume", type="primary", on_click=resume, args=(snapshot.epoch,),

@@ -195,7 +195,7 @@ def _replayable(run: PlaygroundRun) -> str | None:
     rerun, so it sees every change of a training setting (speed does not count: it changes no number)."""
     if getattr(run, "imported_from", None):
         return f"its weights came from the file {run.imported_from}"
-    settings = replace(run.config, epochs_per_frame=0)
+    settings = run.config.numbers()
     seen = st.session_state.get(REPLAY)
     if seen is None or seen[0] is not run:
         seen = (run, settings, run.epoch == 0)

@@ -217,3 +217,43 @@ def test_a_model_that_outputs_nan_says_the_plane_is_grey():
     at.run()
     assert "grey where the network's output is no longer a number" in " ".join(e.value for e in at.error)
     assert metric(at, "Train loss") == "NaN"
+
+
+# --- small things: view toggles in the link, Regenerate, hidden groups ------------------------------------
+def test_the_view_toggles_travel_in_the_link_and_keep_the_weights():
+    at = open_app({"show_test": "1", "log_loss": "1"})
+    config = run_of(at).config
+    assert config.show_test and config.log_loss and not config.discretize
+    assert at.toggle(key="w_show_test").value and at.toggle(key="w_log_loss").value
+    click(at, "Step")
+    run = run_of(at)
+    at.toggle(key="w_discretize").set_value(True).run()
+    assert run_of(at) is run and run.epoch == 1  # a view setting never restarts training
+    assert at.query_params["discretize"] == "1" and at.query_params["show_test"] == "1"
+
+
+def test_regenerate_draws_new_points_and_keeps_the_initial_weights_seed():
+    at = open_app({"seed": "7"})
+    before = run_of(at)
+    click(at, "Regenerate")
+    after = run_of(at)
+    assert not np.array_equal(before.data.X_train, after.data.X_train)
+    for a, b in zip(before.snapshots.at(0).weights, after.model.get_weights()):
+        np.testing.assert_array_equal(a, b)  # the same initial weights
+    assert after.config.seed == 7 and after.config.data_seed > 0
+    assert "initial weights keep seed 7" in notices(at)
+    assert at.query_params["data_seed"] == str(after.config.data_seed)  # the link reproduces the new points
+
+
+def test_a_link_with_a_data_seed_reproduces_the_points():
+    first = run_of(open_app({"seed": "7", "data_seed": "123"}))
+    again = run_of(open_app({"seed": "7", "data_seed": "123"}))
+    np.testing.assert_array_equal(first.data.X_train, again.data.X_train)
+    plain = run_of(open_app({"seed": "7"}))
+    assert not np.array_equal(first.data.X_train, plain.data.X_train)
+
+
+def test_a_hidden_network_group_leaves_no_empty_rows_in_the_sidebar():
+    at = open_app({"hide": "network", "layers": "4,4,4"})
+    assert len(at.sidebar.columns) == 3  # only the features' three columns
+    assert run_of(at).config.layers == (4, 4, 4)
