@@ -3,19 +3,22 @@
 Every run starts from the same base config (the Playground's) and changes only what the user changed
 for it (``RunChanges``); they all hold the very same ``Data`` object, so their arrays are shared, not
 copies. ``Comparison.train`` gives every run the same number of epochs, so they stay at one epoch
-(a run that diverged stops where it did).
+(a run that diverged stops where it did). ``Comparison.frame`` copies every run at one moment, so the
+heading, the curves and the table drawn from it show the same epoch of the same weights.
 """
 
 from __future__ import annotations
 
 import math
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ui import limits
 from ui.config import Config
-from ui.run import Data, PlaygroundRun
+from ui.run import Data, History, PlaygroundRun
+from ui.snapshots import history_until
 
 RUN_NAMES = ("A", "B", "C", "D")
 
@@ -72,6 +75,39 @@ def run_configs(base: Config, changes: list[RunChanges]) -> tuple[Config, ...]:
     return tuple(c.apply(base) for c in changes)
 
 
+@dataclass(frozen=True)
+class RunFrame:
+    """One compared run at one moment: its history and its output on the drawing grid, both taken
+    under the run's lock, so the curves and the boundary belong to the same weights."""
+
+    name: str
+    config: Config
+    epoch: int
+    history: History
+    output: np.ndarray  # (resolution², outputs): the model's output on ui.run.grid_points()
+    diverged: bool
+    at_cap: bool
+    train_seconds: float
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Every compared run at one moment, and what their changes are relative to."""
+
+    base: Config
+    runs: tuple[RunFrame, ...]
+
+    @property
+    def epoch(self) -> int:
+        """The epoch of the runs still training (all the same, in lockstep), or the furthest any got."""
+        return _lockstep_epoch(self.runs)
+
+
+def _lockstep_epoch(runs) -> int:
+    live = [r.epoch for r in runs if not r.diverged]
+    return min(live) if live else max(r.epoch for r in runs)
+
+
 class Comparison:
     """The runs being compared, on one shared ``data``."""
 
@@ -88,8 +124,18 @@ class Comparison:
     @property
     def epoch(self) -> int:
         """The epoch of the runs still training (all of them, in lockstep), or the furthest any got."""
-        live = [r.epoch for r in self.runs if not r.diverged]
-        return min(live) if live else max(r.epoch for r in self.runs)
+        return _lockstep_epoch(self.runs)
+
+    def frame(self) -> Frame:
+        """Every run copied while holding all their locks (waiting for a tick in progress), so no run
+        trains between one run's copy and the next."""
+        with ExitStack() as held:
+            for run in self.runs:  # the order train() takes them in
+                held.enter_context(run.lock)
+            runs = tuple(RunFrame(name, run.config, run.epoch, history_until(run.history, run.epoch),
+                                  run.grid_output(), bool(run.diverged), run.at_cap, run.train_seconds)
+                         for name, run in zip(self.names, self.runs))
+        return Frame(self.base, runs)
 
     @property
     def finished(self) -> bool:
@@ -110,6 +156,8 @@ class Comparison:
                 while not run.diverged and run.epoch < before + epochs:
                     if run.train(before + epochs - run.epoch) == 0:
                         break
+                    # an epoch's mean loss can overflow to inf while every batch stayed finite: diverged too
+                    run.diverged = run.diverged or not math.isfinite(run.history.loss[-1])
             return max(0, self.epoch - before)
         finally:
             for lock in locks:
@@ -131,32 +179,30 @@ def epochs_to_target(losses, target: float) -> int | None:
     return None
 
 
-def result_rows(comparison: Comparison, target: float) -> list[dict]:
-    """One row per run: its final numbers (score = accuracy, or R² for regression)."""
+def result_rows(frame: Frame, target: float) -> list[dict]:
+    """One row per run of ``frame``: its latest numbers (score = accuracy, or R² for regression). A number
+    the run does not have (no epoch yet, diverged, target not reached) is None."""
     rows = []
-    for name, run in zip(comparison.names, comparison.runs):
+    for run in frame.runs:
         h = run.history
-        reached = epochs_to_target(h.loss, target)
         rows.append({
-            "run": name, "changes": changes_from(comparison.base, run.config), "epoch": run.epoch,
+            "run": run.name, "changes": changes_from(frame.base, run.config), "epoch": run.epoch,
             "train loss": _last(h.loss), "test loss": _last(h.val_loss), "train score": _last(h.score),
-            "test score": _last(h.val_score),
-            "epochs to target": float(reached) if reached is not None else np.nan,
-            "train seconds": round(run.train_seconds, 3),
-            "status": _status(run),
+            "test score": _last(h.val_score), "epochs to target": epochs_to_target(h.loss, target),
+            "train seconds": round(run.train_seconds, 3), "status": _status(run),
         })
     return rows
 
 
-def _status(run: PlaygroundRun) -> str:
+def _status(run: RunFrame) -> str:
     if run.diverged:
         return f"diverged at epoch {run.epoch}"
     return "at the epoch cap" if run.at_cap else "ok"
 
 
-def _last(values) -> float:
-    """The latest value, NaN if there is none or it is not finite (the run diverged)."""
-    return float(values[-1]) if values and math.isfinite(values[-1]) else np.nan
+def _last(values) -> float | None:
+    """The latest value, None if there is none or it is not finite (the run diverged)."""
+    return float(values[-1]) if values and math.isfinite(values[-1]) else None
 
 
 def changes_from(base: Config, config: Config) -> str:

@@ -2,7 +2,8 @@
 Nothing here calls Streamlit.
 
 Non-finite numbers (a diverged run's loss) become None in figures, since JSON has no NaN, and NaN in tables,
-where they sort last. Run colours are Okabe-Ito (colour-blind safe), the same order on every view.
+where they sort last; a table cell without a number reads NO_VALUE (st.dataframe's placeholder), never
+"None". Run colours are Okabe-Ito (colour-blind safe), the same order on every view.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ import plotly.colors
 import plotly.graph_objects as go
 
 from nnlib.datasets import DOMAIN
-from ui import charts
+from ui import charts, compare, limits
+from ui.png import png_data_uri
 from ui.sweep import SETTINGS, Plan
 
 RUN_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7")  # runs A, B, C, D
 LOSS_SCALE = "Viridis"  # grid heatmaps: dark = low loss
 DIVERGED_COLOUR = "#d1495b"
 MAX_LEGEND_ENTRIES = 12  # more curves than this: no legend (hover names each curve)
+NO_VALUE = "–"  # a table cell with no number yet (no epoch trained, diverged, target not reached)
 
 
 def _clean(values, digits: int = 6) -> list:
@@ -66,12 +69,29 @@ def _layout(**extra) -> dict:
 
 
 # --- compare -----------------------------------------------------------------------------------------------
+def compare_frame_payload(frame: compare.Frame, data, *, score_label: str, target: float, log_loss: bool = False,
+                          max_points: int = 300) -> dict:
+    """The compare view's payload for one ui.compare.Frame: the heading's epoch, every run's boundary and
+    curves, and the results table, all from that one moment (one payload is one repaint in the browser)."""
+    images = [png_data_uri(charts.output_rgb(run.output, data.kind, limits.GRID_RESOLUTION)) for run in frame.runs]
+    titles = [f"diverged at epoch {run.epoch}" if run.diverged else compare.changes_from(frame.base, run.config)
+              for run in frame.runs]
+    table = compare_cells(compare.result_rows(frame, target), score_label)
+    return compare_view_payload(
+        names=[run.name for run in frame.runs], images=images, titles=titles,
+        diverged=[run.diverged for run in frame.runs], data=data, histories=[run.history for run in frame.runs],
+        score_label=score_label, log_loss=log_loss, target=target, max_points=max_points, epoch=frame.epoch,
+        table=table)
+
+
 def compare_view_payload(*, names, images: list[str], titles: list[str], diverged: list[bool], data, histories,
                          score_label: str, log_loss: bool = False, target: float | None = None,
-                         max_points: int = 300, plane_size: int = 260, curves_height: int = 260) -> dict:
-    """Everything the compare view (ui/components/compare.js) draws, JSON-ready: each run's output image
-    (``images[i]``: a PNG data URI) with the shared training points drawn over it, and every run's loss and
-    score curves (``histories[i]``: a ui.run.History), thinned to ``max_points`` points on shared epochs."""
+                         max_points: int = 300, plane_size: int = 260, curves_height: int = 260, epoch: int = 0,
+                         table: dict | None = None) -> dict:
+    """Everything the compare view (ui/components/compare.js) draws, JSON-ready: the heading's ``epoch``,
+    each run's output image (``images[i]``: a PNG data URI) with the shared training points drawn over it,
+    every run's loss and score curves (``histories[i]``: a ui.run.History), thinned to ``max_points`` points
+    on shared epochs, and the results ``table`` (``compare_cells``)."""
     if not len(names) == len(images) == len(titles) == len(diverged) == len(histories):
         raise ValueError(f"need one name, image, title, diverged flag and history per run, received {len(names)}, "
                          f"{len(images)}, {len(titles)}, {len(diverged)} and {len(histories)}")
@@ -94,6 +114,7 @@ def compare_view_payload(*, names, images: list[str], titles: list[str], diverge
     # the training points, in the live view's format (every run shares them)
     points = charts._points_payload(data.X_train, data.y_train, data.kind, data.n_classes, "#ffffff")
     return {
+        "epoch": int(epoch), "table": table or {"columns": [], "rows": []},
         "runs": runs, "points": [points], "domain": list(DOMAIN), "epochs": epochs.tolist(), "series": series,
         "log_loss": bool(log_loss),
         "target": float(target) if target is not None and math.isfinite(target) and target > 0 else None,
@@ -104,9 +125,31 @@ def compare_view_payload(*, names, images: list[str], titles: list[str], diverge
 
 def compare_table(rows: list[dict], score_label: str) -> pd.DataFrame:
     """The compare results (ui.compare.result_rows) as a table, the score columns named for what they hold
-    ("test accuracy", "test R²")."""
-    frame = pd.DataFrame(rows)
+    ("test accuracy", "test R²"). A missing number is NaN (an empty cell in a CSV)."""
+    frame = pd.DataFrame(rows).astype({"epochs to target": float})
     return frame.rename(columns={"train score": f"train {score_label}", "test score": f"test {score_label}"})
+
+
+def compare_cells(rows: list[dict], score_label: str) -> dict:
+    """The compare results as the text a user reads: losses and scores to 4 decimals, seconds to 2, epochs
+    with thousands separators, NO_VALUE where a run has no number."""
+    table = compare_table(rows, score_label)
+    text = ("run", "changes", "status")
+    return {"columns": list(table.columns), "numeric": [name not in text for name in table.columns],
+            "rows": [[_cell(name, value) for name, value in row.items()] for row in table.to_dict("records")],
+            "note": f"{NO_VALUE} no value yet: no epoch trained, the run diverged, or it has not reached the target."}
+
+
+def _cell(column: str, value) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None or not math.isfinite(value):
+        return NO_VALUE
+    if column.endswith("seconds"):
+        return f"{value:.2f}"
+    if column.startswith(("train ", "test ")):
+        return f"{value:.4f}"
+    return f"{int(value):,}"
 
 
 # --- sweeps ------------------------------------------------------------------------------------------------
@@ -133,6 +176,36 @@ def best_row(frame: pd.DataFrame, by: str = "test loss") -> pd.Series | None:
     """The run with the lowest finite ``by`` (None if every run diverged)."""
     finite = frame[np.isfinite(frame[by].to_numpy(dtype=float))]
     return None if finite.empty else finite.loc[finite[by].idxmin()]
+
+
+def sweep_summary(plan: Plan, frame: pd.DataFrame, score_label: str, chance: float) -> tuple[str, str]:
+    """(kind, sentence) summing up a sweep's results (``sweep_table``): kind "success" when some run's test
+    score is above ``chance`` (ui.sweep.chance_score), naming the best run by test score and the run with
+    the lowest test loss; "warning" when every run diverged or none learned beyond chance."""
+    score = f"test {score_label}"
+    finite = frame[np.isfinite(frame[score].to_numpy(dtype=float)) & np.isfinite(frame["test loss"].to_numpy(float))]
+    if finite.empty:
+        return "warning", "Every run so far diverged: try smaller learning rates."
+    learned = finite[finite[score] > chance]
+    if learned.empty:
+        best = finite[score].max()
+        why = (f"always answering the most common class scores {chance:.3f} on this test set"
+               if score_label == "accuracy" else "an R² of 0 or below is no better than predicting the mean")
+        return "warning", f"No run learned beyond chance: the best {score} is {best:.3f}, and {why}."
+    top = learned.sort_values([score, "test loss"], ascending=[False, True]).iloc[0]
+    low = learned.loc[learned["test loss"].idxmin()]
+    text = (f"Best {score}: {_run_text(plan, top)}: {top[score]:.3f} (test loss {top['test loss']:.4g}; "
+            f"chance level {chance:.3f}).")
+    if int(low["run"]) == int(top["run"]):
+        return "success", text + " It also has the lowest test loss."
+    return "success", (text + f" Lowest test loss: {_run_text(plan, low)}: {low['test loss']:.4g} "
+                       f"({score} {low[score]:.3f}).")
+
+
+def _run_text(plan: Plan, row: pd.Series) -> str:
+    """"run 3 (learning rate 0.03)": a run and the values of the swept settings."""
+    values = ", ".join(f"{SETTINGS[a].label} {SETTINGS[a].format(row[SETTINGS[a].label])}" for a in plan.axes)
+    return f"run {int(row['run'])} ({values})"
 
 
 def _ceiling(values) -> float:

@@ -14,29 +14,24 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from ui import canvas, charts, compare, experiment_charts, limits, snapshots, state
+from ui import canvas, compare, experiment_charts, limits, state
 from ui import config as cfg
 from ui import sweep as sw
 from ui.compare import Comparison, RunChanges
 from ui.config import DEFAULT, Config
-from ui.png import png_data_uri
-from ui.run import Data, make_data
+from ui.run import Data
 
 # --- session keys --------------------------------------------------------------------------------------------
-DATA = "exp_data"  # (data key, Data): the points both pages use when the Playground has no run on them
 CMP = "cmp_comparison"  # the Comparison being trained
 CMP_PLAYING = "cmp_playing"  # bool: the compare loop trains while True
 CMP_STATUS = "cmp_status"  # why the compare loop stopped by itself, or absent
 CMP_NOTICE = "cmp_notice"  # said once after the runs restarted because a setting changed
 CMP_LAST_ACTION = "cmp_last_action"  # time.monotonic() of the last click (for the idle pause)
 CMP_COUNT, CMP_SPEED, CMP_TARGET, CMP_LOG = "cmp_count", "cmp_speed", "cmp_target", "cmp_log"  # widgets
-CMP_FRAME = "cmp_frame"  # ticks drawn; the results table is rebuilt every CHARTS_EVERY-th while playing
-CMP_VIEWS = "cmp_views"  # {"table": (comparison, value)}: re-sent unchanged between rebuilds
 SW_JOB = "sw_job"  # the SweepJob of this session (running, done or cancelled)
 SW_MODE, SW_LR_RANGE, SW_LR_COUNT, SW_EPOCHS = "sw_mode", "sw_lr_range", "sw_lr_count", "sw_epochs"  # widgets
 SW_X, SW_Y = "sw_x", "sw_y"  # the two grid settings (widgets)
 
-CHARTS_EVERY = 10  # while playing, the compare table is rebuilt every 10th tick (~1 per second)
 COMPARE_TICK_SECONDS = 0.15  # training time per compare tick at most (all runs together)
 SWEEP_TICK_SECONDS = 0.1  # a running sweep asks for its next run this often
 DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.5)
@@ -53,20 +48,12 @@ def _field_key(run: int, name: str) -> str:
 
 # --- shared: the Playground's setup --------------------------------------------------------------------------
 def base_setup() -> tuple[Config, Data]:
-    """The Playground's last config (or the defaults) and its data: the Playground run's own arrays when
-    it has one on the same data, else generated from the config (an uploaded CSV if there is one)."""
+    """The Playground's last config (or the defaults) and its data: the very arrays of the Playground's
+    run (state.data_for makes them once per data setting), or of an uploaded CSV if there is one."""
     config = st.session_state.get(state.CONFIG, DEFAULT)
-    run = st.session_state.get(state.RUN)
-    if run is not None and run.config.data_key() == config.data_key():
-        return config, run.data
-    uploaded = state.uploaded_data()
-    if config.dataset == "upload" and uploaded is None:
+    if config.dataset == "upload" and state.upload_kind() is None:
         config = replace(config, dataset=DEFAULT.dataset)
-    key = (config.data_key(), st.session_state.get(state.UPLOAD_ID) if config.dataset == "upload" else None)
-    cached = st.session_state.get(DATA)
-    if cached is None or cached[0] != key:  # generated once, so every rerun hands out the same arrays
-        cached = st.session_state[DATA] = (key, make_data(config, uploaded))
-    return config, cached[1]
+    return config, state.data_for(config)
 
 
 def same_data(a: Data, b: Data) -> bool:
@@ -233,43 +220,13 @@ def _compare_tick() -> None:
     ss = st.session_state
     if ss.get(CMP_PLAYING):
         _compare_advance(comparison)
-    frame = ss[CMP_FRAME] = ss.get(CMP_FRAME, 0) + 1
-    score = _score_label(comparison.data)
-    target = float(ss.get(CMP_TARGET, 0.1))
-    st.markdown(f"#### Epoch {comparison.epoch:,}")
     if ss.get(CMP_STATUS):
         st.info(ss[CMP_STATUS])
-    images, histories = [], []
-    for run in comparison.runs:
-        with run.lock:  # weights and history from the same moment
-            output = run.grid_output()
-            histories.append(snapshots.history_until(run.history, run.epoch))
-        images.append(png_data_uri(charts.output_rgb(output, run.data.kind, limits.GRID_RESOLUTION)))
-    payload = experiment_charts.compare_view_payload(
-        names=comparison.names, images=images, titles=[_title(comparison, run) for run in comparison.runs],
-        diverged=[run.diverged for run in comparison.runs], data=comparison.data, histories=histories,
-        score_label=score, log_loss=ss.get(CMP_LOG, False), target=target, max_points=limits.HISTORY_POINTS)
+    # the heading, the boundaries, the curves and the table: one payload from one frame of the runs
+    payload = experiment_charts.compare_frame_payload(
+        comparison.frame(), comparison.data, score_label=_score_label(comparison.data),
+        target=float(ss.get(CMP_TARGET, 0.1)), log_loss=ss.get(CMP_LOG, False), max_points=limits.HISTORY_POINTS)
     COMPARE_VIEW(data=payload, key="cmp_view")
-    refresh = not ss.get(CMP_PLAYING) or frame % CHARTS_EVERY == 1
-    table = _cached("table", comparison, refresh, lambda: experiment_charts.compare_table(
-        compare.result_rows(comparison, target), score))
-    st.dataframe(table, hide_index=True, key="cmp_table", column_config=_number_columns(table))
-    if ss.get(CMP_PLAYING):
-        st.caption(f"While playing, the table refreshes every {CHARTS_EVERY}th frame; pause for exact numbers.")
-
-
-def _title(comparison: Comparison, run) -> str:
-    if run.diverged:
-        return f"diverged at epoch {run.epoch}"
-    return compare.changes_from(comparison.base, run.config)
-
-
-def _cached(name: str, comparison: Comparison, refresh: bool, build):
-    views = st.session_state.setdefault(CMP_VIEWS, {})
-    last = views.get(name)
-    if refresh or last is None or last[0] is not comparison:
-        views[name] = (comparison, build())
-    return views[name][1]
 
 
 def _number_columns(frame) -> dict:
@@ -303,7 +260,7 @@ def compare_download() -> None:
         return
 
     def csv() -> str:
-        rows = compare.result_rows(comparison, float(st.session_state.get(CMP_TARGET, 0.1)))
+        rows = compare.result_rows(comparison.frame(), float(st.session_state.get(CMP_TARGET, 0.1)))
         return experiment_charts.compare_table(rows, _score_label(comparison.data)).to_csv(index=False)
 
     st.download_button("Download results (CSV)", data=csv, file_name="compare-runs.csv", mime="text/csv",
@@ -393,7 +350,7 @@ def sweep_controls(plan: sw.Plan) -> None:
     cols[0].button("Run sweep", key="sw_run", type="primary", on_click=_start_sweep, args=(plan,), disabled=running,
                    width="stretch")
     cols[1].button("Cancel", key="sw_cancel", on_click=_cancel_sweep, disabled=not running, width="stretch",
-                   help="Stops after the run in progress; the finished runs stay in the results.")
+                   help="Stops at once: the run in progress is dropped, the finished runs stay in the results.")
 
 
 def sweep_panel() -> None:
@@ -403,37 +360,32 @@ def sweep_panel() -> None:
 
 
 def _sweep_tick() -> None:
-    """Draw the progress and the results so far, then train the next run: the page stays fresh while it
-    trains, and a Cancel click is seen when it ends."""
+    """Draw the progress and the results so far, then train the next run. A Cancel click freezes the
+    results at once (SweepJob.cancel), so what is drawn after it is final."""
     job: sw.SweepJob | None = st.session_state.get(SW_JOB)
     if job is None:
         st.info("Set up a sweep above and press **Run sweep**. Each run starts from fresh weights and trains on its "
                 "own; the page shows the results as they come in.")
         return
-    n, total = len(job.results), len(job.plan)
+    results, status = job.snapshot()  # one reading: the message, the table and the curves agree
+    n, total = len(results), len(job.plan)
     text = {"running": f"Run {min(n + 1, total)} of {total} training… ({n} done)",
-            "done": f"Done: {total} runs.", "cancelled": f"Cancelled after {n} of {total} runs."}[job.status]
-    st.progress(job.progress, text=text)
-    if job.results:
-        _sweep_results(job)
-    if job.status == "running":
+            "done": f"Done: {total} runs.", "cancelled": f"Cancelled after {n} of {total} runs."}[status]
+    st.progress(n / max(total, 1), text=text)
+    if results:
+        _sweep_results(job, results)
+    if status == "running":
         job.run_next()
         if job.finished:
             st.rerun()  # draw the last result, and stop the timer: the next full run declares it without one
 
 
-def _sweep_results(job: sw.SweepJob) -> None:
-    plan, results = job.plan, job.results
+def _sweep_results(job: sw.SweepJob, results: list[dict]) -> None:
+    plan = job.plan
     score = _score_label(job.data)
     frame = experiment_charts.sweep_table(plan, results, score)
-    best = experiment_charts.best_row(frame)
-    if best is not None:
-        where = ", ".join(f"{sw.SETTINGS[a].label} {sw.SETTINGS[a].format(best[sw.SETTINGS[a].label])}"
-                          for a in plan.axes)
-        st.success(f"Lowest test loss: run {int(best['run'])} ({where}): {best['test loss']:.4g}, "
-                   f"test {score} {best[f'test {score}']:.3f}.")
-    elif all(r["diverged"] for r in results):
-        st.warning("Every run so far diverged: try smaller learning rates.")
+    kind, summary = experiment_charts.sweep_summary(plan, frame, score, sw.chance_score(job.data))
+    (st.success if kind == "success" else st.warning)(summary)
     left, right = st.columns(2)
     config = {"displayModeBar": False}
     if plan.axes == ("learning_rate",):
@@ -446,7 +398,9 @@ def _sweep_results(job: sw.SweepJob) -> None:
         else:
             right.plotly_chart(experiment_charts.curves_figure(results, plan.axes[0]), key="sw_curves",
                                config=config)
-    st.dataframe(frame, hide_index=True, key="sw_table", column_config=_number_columns(frame))
-    st.caption("Click a column header to sort. A diverged run has no final loss or score (None; it sorts last).")
+    st.dataframe(frame, hide_index=True, key="sw_table", column_config=_number_columns(frame),
+                 placeholder=experiment_charts.NO_VALUE)
+    st.caption(f"Click a column header to sort. A diverged run has no final loss or score "
+               f"({experiment_charts.NO_VALUE}; it sorts last).")
     st.download_button("Download results (CSV)", data=frame.to_csv(index=False), file_name="sweep-results.csv",
                        mime="text/csv", key="sw_download", on_click="ignore")

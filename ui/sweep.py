@@ -3,8 +3,10 @@ grid). Pure Python and NumPy: no Streamlit here.
 
 A sweep is planned first (``plan_lr_sweep``, ``plan_grid``: the configs, capped to the public demo's
 limits, with a notice for anything cut), then run one run at a time by a ``SweepJob``. The page calls
-``job.run_next()`` once per fragment tick, so a Cancel click is seen between two runs; ``run_sweep`` is
-the same loop without a page, stopping when ``should_stop()`` says so or the job is cancelled.
+``job.run_next()`` once per fragment tick; a Cancel click freezes the results at once (a run still
+training when it comes is dropped), so the count, the table and the curves drawn after it never change.
+``run_sweep`` is the same loop without a page, stopping when ``should_stop()`` says so or the job is
+cancelled. ``chance_score`` is what a run must beat to have learned anything.
 """
 
 from __future__ import annotations
@@ -168,14 +170,16 @@ def train_one(config: Config, data: Data, epochs: int) -> dict:
         if run.train(epochs - run.epoch) == 0:
             break
     h = run.history
+    # an epoch's mean loss can overflow to inf while every batch stayed finite: that run diverged too
+    diverged = bool(run.diverged) or (bool(h.loss) and not math.isfinite(h.loss[-1]))
 
     def last(values) -> float:
         """The final value; NaN when there is none (a diverged run has no final loss or score)."""
-        return float(values[-1]) if values and not run.diverged and math.isfinite(values[-1]) else math.nan
+        return float(values[-1]) if values and not diverged and math.isfinite(values[-1]) else math.nan
 
     return {
         "epochs": run.epoch, "train_loss": last(h.loss), "test_loss": last(h.val_loss),
-        "train_score": last(h.score), "test_score": last(h.val_score), "diverged": bool(run.diverged),
+        "train_score": last(h.score), "test_score": last(h.val_score), "diverged": diverged,
         "seconds": run.train_seconds, "loss_curve": [float(v) for v in h.loss],
     }
 
@@ -189,7 +193,8 @@ class SweepJob:
     results: list[dict] = field(default_factory=list)
     cancelled: bool = False
     started: float = field(default_factory=time.perf_counter)
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # held while a run trains
+    commit: threading.Lock = field(default_factory=threading.Lock, repr=False)  # cancel vs keeping a result
 
     @property
     def status(self) -> str:
@@ -201,17 +206,26 @@ class SweepJob:
     def finished(self) -> bool:
         return self.status != "running"
 
+    def snapshot(self) -> tuple[list[dict], str]:
+        """The results and the status that goes with them, for one drawing of the page."""
+        cancelled = self.cancelled  # read first: once it is set, the results never change
+        results = self.results
+        status = "done" if len(results) >= len(self.plan) else "cancelled" if cancelled else "running"
+        return results, status
+
     @property
     def progress(self) -> float:
         return len(self.results) / max(len(self.plan), 1)
 
     def cancel(self) -> None:
-        """Stop after the run in progress (idempotent)."""
-        self.cancelled = True
+        """Stop now (idempotent): once this returns, ``results`` never change again; a run still training
+        in another thread is dropped when it ends."""
+        with self.commit:
+            self.cancelled = True
 
     def run_next(self) -> dict | None:
         """Train the next planned run and keep its result; None when nothing is left to do (finished,
-        cancelled, or another thread is running one right now)."""
+        cancelled before or during the run, or another thread is running one right now)."""
         if self.finished or not self.lock.acquire(blocking=False):
             return None
         try:
@@ -220,16 +234,29 @@ class SweepJob:
             i = len(self.results)
             numbers = train_one(self.plan.configs[i], self.data, self.plan.epochs)
             result = {"run": i + 1, **self.plan.points[i], **numbers}
-            self.results = [*self.results, result]  # one assignment: a reader sees the old list or the new one
+            with self.commit:
+                if self.cancelled:  # cancelled while it trained: the page already said how many ran
+                    return None
+                self.results = [*self.results, result]  # one assignment: a reader sees the old list or the new
             return result
         finally:
             self.lock.release()
 
 
+def chance_score(data: Data) -> float:
+    """The test score a model gets without learning anything: always answering the most common class
+    (its share of the test set) for classification; R² = 0 (always predicting the test set's mean) for
+    regression. A run has learned something only if its test score is above this."""
+    if data.kind == "regression":
+        return 0.0
+    counts = np.bincount(np.asarray(data.y_test, dtype=int))
+    return float(counts.max() / counts.sum()) if counts.sum() else 0.0
+
+
 def run_sweep(job: SweepJob, should_stop: Callable[[], bool] = lambda: False,
               on_result: Callable[[dict], None] | None = None) -> list[dict]:
-    """Run ``job`` to the end, checking ``should_stop()`` and ``job.cancelled`` between runs (never
-    inside one). Returns the results so far."""
+    """Run ``job`` to the end, checking ``should_stop()`` between runs (never inside one). Returns the
+    results so far."""
     while not job.finished:
         if should_stop():
             job.cancel()

@@ -1,6 +1,8 @@
 """Compare runs (ui/compare.py and its table and view builders): shared data and seed, lockstep, results."""
 
 import json
+import threading
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -73,7 +75,7 @@ def test_epochs_to_target_on_a_known_history():
 
 def test_the_table_has_one_row_per_run_with_the_right_columns(comparison):
     comparison.train(4)
-    rows = compare.result_rows(comparison, target=10.0)
+    rows = compare.result_rows(comparison.frame(), target=10.0)
     table = experiment_charts.compare_table(rows, "accuracy")
     assert list(table.columns) == ["run", "changes", "epoch", "train loss", "test loss", "train accuracy",
                                    "test accuracy", "epochs to target", "train seconds", "status"]
@@ -112,3 +114,86 @@ def test_the_view_payload_shares_the_points_and_aligns_the_curves():
     assert a_loss["values"][5:] == [None, None, None] and a_loss["values"][0] == 1.0
     assert [r["colour"] for r in payload["runs"]] == list(experiment_charts.RUN_COLOURS[:2])
     assert payload["target"] == 0.2
+
+
+def _payload(comparison, target=0.1):
+    return experiment_charts.compare_frame_payload(comparison.frame(), comparison.data, score_label="accuracy",
+                                                   target=target, max_points=50)
+
+
+def _column(payload, name):
+    k = payload["table"]["columns"].index(name)
+    return [row[k] for row in payload["table"]["rows"]]
+
+
+def test_one_payload_shows_one_epoch_in_the_heading_the_curves_and_the_table(comparison):
+    comparison.train(7)
+    payload = _payload(comparison)
+    assert payload["epoch"] == 7 and payload["epochs"][-1] == 7
+    assert _column(payload, "epoch") == ["7", "7", "7"]
+    # the table's train loss is the last point of that run's curve (4 decimals of the same number)
+    curves = {s["name"]: s["values"] for s in payload["series"]}
+    for name, loss in zip("ABC", _column(payload, "train loss")):
+        assert float(loss) == pytest.approx(curves[f"{name} train loss"][-1], abs=1e-4)
+        assert float(loss) == pytest.approx(comparison.runs["ABC".index(name)].history.loss[6], abs=1e-4)
+
+
+def test_a_frame_taken_while_another_thread_trains_is_one_moment_of_every_run(comparison):
+    stop = threading.Event()
+
+    def keep_training():
+        while not stop.is_set():
+            comparison.train(1)
+
+    trainer = threading.Thread(target=keep_training)
+    trainer.start()
+    try:
+        frames = []
+        for _ in range(30):
+            frames.append(comparison.frame())
+            time.sleep(0.003)  # let the trainer in
+    finally:
+        stop.set()
+        trainer.join()
+    assert frames[-1].epoch > frames[0].epoch  # training went on between the frames
+    for frame in frames:
+        assert {run.epoch for run in frame.runs} == {frame.epoch}  # no run ahead of another
+        assert all(len(run.history.loss) == run.epoch for run in frame.runs)
+
+
+def test_cells_without_a_number_read_a_dash_never_none_or_nan():
+    config = replace(DEFAULT, dataset="plane", samples=100)
+    data = make_data(config)
+    comparison = Comparison(compare.run_configs(config, [RunChanges(), RunChanges(learning_rate=10.0)]), data,
+                            base=config)
+    fresh = _payload(comparison)["table"]
+    assert fresh["rows"][0][fresh["columns"].index("train loss")] == experiment_charts.NO_VALUE  # epoch 0
+    for _ in range(10):
+        comparison.train(5)
+    assert comparison.runs[1].diverged
+    payload = _payload(comparison, target=1e-9)  # a target no run reaches
+    cells = [cell for row in payload["table"]["rows"] for cell in row]
+    assert not {"None", "nan", "NaN", "inf", ""} & set(cells), cells
+    diverged = payload["table"]["rows"][1]
+    assert [diverged[payload["table"]["columns"].index(c)] for c in ("train loss", "test accuracy")] == ["–", "–"]
+    assert _column(payload, "epochs to target") == ["–", "–"]
+    assert "–" in payload["table"]["note"]
+    csv = experiment_charts.compare_table(compare.result_rows(comparison.frame(), 1e-9), "accuracy").to_csv()
+    assert "None" not in csv and "nan" not in csv.lower()  # missing numbers are empty CSV cells
+
+
+def test_a_run_whose_loss_overflowed_is_shown_as_diverged_and_stops():
+    config = replace(DEFAULT, dataset="plane", samples=100)
+    comparison = Comparison(compare.run_configs(config, [RunChanges(), RunChanges(learning_rate=10.0)]),
+                            make_data(config), base=config)
+    for _ in range(8):
+        comparison.train(4)
+        wild = comparison.runs[1]
+        if not np.isfinite(wild.history.loss[-1]):
+            break
+    assert not np.isfinite(wild.history.loss[-1])
+    stopped = wild.epoch
+    comparison.train(4)
+    assert wild.epoch == stopped and comparison.epoch == stopped + 4  # it stopped; the other run goes on
+    row = compare.result_rows(comparison.frame(), 0.1)[1]
+    assert row["status"] == f"diverged at epoch {stopped}" and row["train loss"] is None

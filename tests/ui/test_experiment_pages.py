@@ -1,11 +1,15 @@
 """The Compare and Sweeps pages and the Playground's time-travel panel, driven through AppTest."""
 
+import json
+import re
+import threading
 from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from ui import experiments, limits, state, timetravel
+from ui import sweep as sw
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 60
@@ -29,6 +33,17 @@ def click(at: AppTest, label: str) -> AppTest:
 
 
 # --- Compare ---------------------------------------------------------------------------------------------------
+def compare_view(at: AppTest) -> dict:
+    """What the compare view was sent on the last run: heading epoch, curves and table in one payload."""
+    view = next(e for e in at.get("bidi_component") if e.key == "cmp_view")
+    return json.loads(view.proto.bytes)
+
+
+def table_column(view: dict, name: str) -> list[str]:
+    k = view["table"]["columns"].index(name)
+    return [row[k] for row in view["table"]["rows"]]
+
+
 def test_compare_renders_steps_and_plays_in_lockstep():
     at = open_page("pages/compare.py", {"samples": "100"})
     assert at.title[0].value == "Compare runs"
@@ -49,9 +64,23 @@ def test_compare_renders_steps_and_plays_in_lockstep():
     paused = comparison.epoch
     at.run()
     assert comparison.epoch == paused
-    table = at.dataframe[0].value
-    assert len(table) == 3 and list(table["epoch"]) == [paused] * 3
+    view = compare_view(at)
+    assert view["epoch"] == paused and table_column(view, "epoch") == [f"{paused:,}"] * 3
     assert any(b.label == "Download results (CSV)" for b in at.get("download_button"))
+
+
+def test_while_playing_the_heading_the_curves_and_the_table_show_the_same_epoch():
+    at = open_page("pages/compare.py", {"samples": "100"})
+    click(at, "Play")
+    comparison = at.session_state[experiments.CMP]
+    seen = []
+    for _ in range(12):
+        at.run()
+        view = compare_view(at)
+        seen.append((view["epoch"], view["epochs"][-1], table_column(view, "epoch")))
+        assert view["epoch"] == comparison.epoch  # nothing trained after the frame was taken
+    assert seen[-1][0] > seen[0][0] > 0, seen  # it played
+    assert all(curves == heading and table == [f"{heading:,}"] * 3 for heading, curves, table in seen), seen
 
 
 def test_compare_without_a_playground_run_keeps_its_runs_across_reruns():
@@ -109,6 +138,103 @@ def test_cancel_stops_a_sweep_between_runs():
     at.run()
     assert job.status == "cancelled" and len(job.results) == done
     assert any(f"Cancelled after {done} of 4" in p.proto.text for p in at.get("progress"))
+    assert sweep_on_screen(at) == (done, done, done)
+
+
+def sweep_on_screen(at: AppTest) -> tuple[int, int, int]:
+    """(runs the progress message counts, rows in the results table, curves in the loss-curve chart)."""
+    message = next(p.proto.text for p in at.get("progress"))
+    said = int(re.search(r"(?:after|Done:) (\d+)", message).group(1))
+    curves = next(c for c in at.get("plotly_chart") if c.key == "sw_curves")
+    return said, len(at.dataframe[0].value), len(json.loads(curves.proto.spec)["data"])
+
+
+def test_a_cancel_during_a_run_drops_that_run_and_the_page_never_changes_after(monkeypatch):
+    """The user's case: Cancel is clicked while a run trains in another script thread (an earlier tick);
+    that run ends after the page said "Cancelled after n". It must not become n + 1."""
+    at = start_lr_sweep(count=6, epochs=3)
+    job = at.session_state[experiments.SW_JOB]
+    real, inside, release = sw.train_one, threading.Event(), threading.Event()
+
+    def slow_train_one(*args):
+        inside.set()
+        release.wait(30)
+        return real(*args)
+
+    monkeypatch.setattr(sw, "train_one", slow_train_one)
+    in_flight = threading.Thread(target=job.run_next)  # the earlier tick's thread, inside its run
+    in_flight.start()
+    assert inside.wait(30)
+    click(at, "Cancel")
+    said = sweep_on_screen(at)
+    assert said[0] == said[1] == said[2] >= 1, said  # message, table and curves agree
+    release.set()
+    in_flight.join(30)
+    for _ in range(2):
+        at.run()
+        assert sweep_on_screen(at) == said  # and stay so after the dropped run ended
+    assert job.status == "cancelled" and len(job.results) == said[0]
+
+
+def test_the_summary_never_celebrates_a_chance_level_sweep(monkeypatch):
+    """Every run ends at the majority-class share of the test set: that is chance, not learning."""
+    at = open_page("pages/sweep.py", {"samples": "100"})
+    y_test = at.session_state[state.RUN].data.y_test
+    chance = np.bincount(y_test).max() / len(y_test)
+
+    def chance_level(config, data, epochs):
+        return {"epochs": epochs, "train_loss": 0.69, "test_loss": 0.69 + config.learning_rate / 100,
+                "train_score": chance, "test_score": chance, "diverged": False, "seconds": 0.01,
+                "loss_curve": [0.7, 0.69]}
+
+    monkeypatch.setattr(sw, "train_one", chance_level)
+    at.number_input(key=experiments.SW_LR_COUNT).set_value(3).run()
+    click(at, "Run sweep")
+    for _ in range(5):
+        at.run()
+    assert at.session_state[experiments.SW_JOB].status == "done"
+    assert not at.success, [s.value for s in at.success]
+    assert any("No run learned beyond chance" in w.value and f"{chance:.3f}" in w.value for w in at.warning)
+
+
+def test_the_summary_names_the_best_score_and_the_lowest_loss(monkeypatch):
+    at = open_page("pages/sweep.py", {"samples": "100"})
+    scores = {0.001: (0.60, 0.30), 0.0316: (0.95, 0.40), 1.0: (0.85, 0.20)}  # learning rate: (accuracy, loss)
+
+    def fixed(config, data, epochs):
+        accuracy, loss = scores[config.learning_rate]
+        return {"epochs": epochs, "train_loss": loss, "test_loss": loss, "train_score": accuracy,
+                "test_score": accuracy, "diverged": False, "seconds": 0.01, "loss_curve": [1.0, loss]}
+
+    monkeypatch.setattr(sw, "train_one", fixed)
+    at.select_slider(key=experiments.SW_LR_RANGE).set_value((0.001, 1.0)).run()
+    at.number_input(key=experiments.SW_LR_COUNT).set_value(3).run()
+    click(at, "Run sweep")
+    for _ in range(5):
+        at.run()
+    text = at.success[0].value
+    assert text.startswith("Best test accuracy: run 2 (learning rate 0.0316): 0.950"), text
+    assert "Lowest test loss: run 3 (learning rate 1): 0.2" in text
+
+
+def test_a_diverged_run_shows_dashes_not_none_in_the_table(monkeypatch):
+    at = open_page("pages/sweep.py", {"samples": "100"})
+
+    def one_diverges(config, data, epochs):
+        gone = config.learning_rate > 1
+        value = float("nan") if gone else 0.5
+        return {"epochs": 4 if gone else epochs, "train_loss": value, "test_loss": value, "train_score": value,
+                "test_score": value, "diverged": gone, "seconds": 0.01, "loss_curve": [1.0, 0.5]}
+
+    monkeypatch.setattr(sw, "train_one", one_diverges)
+    at.number_input(key=experiments.SW_LR_COUNT).set_value(2).run()
+    click(at, "Run sweep")
+    for _ in range(4):
+        at.run()
+    table = at.dataframe[0]
+    assert table.value["test loss"].isna().tolist() == [False, True]  # the number is missing, and sorts last
+    assert table.proto.placeholder == "–"  # what the browser draws in a cell with no number ("None" by default)
+    assert any("(–; it sorts last)" in c.value for c in at.caption)
 
 
 def test_a_grid_over_the_cap_is_cut_and_says_so():
@@ -130,8 +256,8 @@ def test_time_travel_scrubs_without_touching_the_run_and_resumes():
     assert run.epoch == 4
     at.session_state[timetravel.OPEN] = True
     at.run()
-    slider = at.select_slider(key=timetravel.EPOCH)
-    assert slider.options == ["0", "1", "2", "3", "4"] and slider.value == 4
+    slider = at.slider(key=timetravel.EPOCH)
+    assert (slider.min, slider.max, slider.value) == (0, 4, 4)  # linear: the thumb's place is the epoch's
     live = run.model.get_weights()
     slider.set_value(2).run()
     assert not at.exception
@@ -146,7 +272,7 @@ def test_time_travel_scrubs_without_touching_the_run_and_resumes():
 
 
 def has_scrubber(at: AppTest) -> bool:
-    return any(s.key == timetravel.EPOCH for s in at.get("select_slider"))
+    return any(s.key == timetravel.EPOCH for s in at.get("slider"))
 
 
 def test_time_travel_is_hidden_while_playing_and_before_training():
@@ -158,4 +284,4 @@ def test_time_travel_is_hidden_while_playing_and_before_training():
     assert not has_scrubber(at)
     click(at, "Pause")
     assert has_scrubber(at)
-    assert at.select_slider(key=timetravel.EPOCH).value == at.session_state[state.RUN].epoch
+    assert at.slider(key=timetravel.EPOCH).value == at.session_state[state.RUN].epoch

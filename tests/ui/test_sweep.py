@@ -1,6 +1,7 @@
 """Sweeps (ui/sweep.py and their tables and figures): spacing, caps, cancellation, results."""
 
 import math
+import threading
 from dataclasses import replace
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 from ui import experiment_charts, limits
 from ui import sweep as sw
 from ui.config import DEFAULT
-from ui.run import PlaygroundRun, make_data
+from ui.run import Data, PlaygroundRun, make_data
 
 BASE = replace(DEFAULT, samples=100)
 
@@ -70,7 +71,31 @@ def test_every_setting_gives_a_consistent_config_that_trains(name, data):
     assert run.train(1) == 1
 
 
-def test_cancelling_stops_after_the_run_in_progress(data):
+def test_a_cancel_while_a_run_trains_drops_that_run(data, monkeypatch):
+    plan = sw.plan_lr_sweep(BASE, 0.01, 1.0, 5, epochs=2)
+    job = sw.SweepJob(plan, data)
+    job.run_next()
+    real, inside, release = sw.train_one, threading.Event(), threading.Event()
+
+    def slow_train_one(*args):
+        inside.set()
+        release.wait(30)
+        return real(*args)
+
+    monkeypatch.setattr(sw, "train_one", slow_train_one)
+    worker = threading.Thread(target=job.run_next)
+    worker.start()
+    assert inside.wait(30)
+    job.cancel()  # the click, while run 2 trains
+    results, status = job.results, job.status
+    release.set()
+    worker.join(30)
+    assert (len(results), status) == (1, "cancelled")
+    assert job.results is results and job.status == "cancelled"  # nothing changed after
+    assert job.snapshot() == (results, "cancelled")
+
+
+def test_cancelling_between_runs_keeps_every_finished_run(data):
     plan = sw.plan_lr_sweep(BASE, 0.01, 1.0, 5, epochs=3)
     job = sw.SweepJob(plan, data)
     seen = []
@@ -149,5 +174,48 @@ def test_a_diverged_run_has_no_final_numbers():
     assert result["diverged"] and result["epochs"] < 50
     assert all(math.isnan(result[k]) for k in ("train_loss", "test_loss", "train_score", "test_score"))
     assert not math.isfinite(result["loss_curve"][-1])  # the curve keeps what happened
+    # at 20 epochs the batches are still finite but the epoch's mean loss overflows: diverged all the same
+    short = sw.train_one(config, make_data(config), epochs=20)
+    assert not math.isfinite(short["loss_curve"][-1]) and short["diverged"] and math.isnan(short["test_loss"])
     fig = experiment_charts.curves_figure([{**result, "learning_rate": 10.0}, _result(2, 0.1, 0.2)], "learning_rate")
     assert len(fig.layout.yaxis.tickvals) <= 12  # an exploding curve does not flood the axis
+
+
+def test_chance_is_the_majority_class_share_of_the_test_set_and_r2_zero_for_regression():
+    def data_with(y_test, kind="binary"):
+        return Data(np.zeros((len(y_test), 2)), np.asarray(y_test), np.zeros((len(y_test), 2)), np.asarray(y_test),
+                    kind, 1 if kind == "regression" else 2)
+
+    assert sw.chance_score(data_with([0, 1, 1, 1])) == 0.75
+    assert sw.chance_score(data_with([0, 1] * 5)) == 0.5
+    assert sw.chance_score(data_with([0.3, -0.2], kind="regression")) == 0.0
+
+
+def _scored(run, lr, accuracy, loss, diverged=False):
+    return {**_result(run, lr, loss, diverged), "test_score": accuracy, "test_loss": loss}
+
+
+def test_the_summary_ranks_by_score_and_by_loss_and_never_praises_chance():
+    plan = sw.plan_lr_sweep(BASE, 0.01, 1.0, 3, epochs=10)
+
+    def summary(results, score="accuracy", chance=0.5):
+        return experiment_charts.sweep_summary(plan, experiment_charts.sweep_table(plan, results, score), score, chance)
+
+    kind, text = summary([_scored(1, 0.01, 0.70, 0.50), _scored(2, 0.1, 0.90, 0.60), _scored(3, 1.0, 0.80, 0.40)])
+    assert kind == "success"
+    assert text.startswith("Best test accuracy: run 2 (learning rate 0.1): 0.900") and "chance level 0.500" in text
+    assert "Lowest test loss: run 3 (learning rate 1): 0.4 (test accuracy 0.800)" in text
+    kind, text = summary([_scored(1, 0.01, 0.90, 0.30), _scored(2, 0.1, 0.80, 0.40)])
+    assert kind == "success" and "It also has the lowest test loss" in text
+    # the user's case: "best: lr 0.3, accuracy 0.50" on a balanced binary set
+    kind, text = summary([_scored(1, 0.01, 0.50, 0.70), _scored(2, 0.3, 0.50, 0.69), _scored(3, 1.0, 0.45, 0.71)])
+    assert kind == "warning" and text.startswith("No run learned beyond chance: the best test accuracy is 0.500")
+    # a lower-loss run at chance is not praised either; the run above chance is the one named
+    kind, text = summary([_scored(1, 0.01, 0.50, 0.10), _scored(2, 0.1, 0.65, 0.60)], chance=0.6)
+    assert kind == "success" and "run 1" not in text and "run 2" in text
+    kind, text = summary([_scored(1, 0.01, 0.2, 0.9), _scored(2, 0.1, -0.5, 1.2)], score="R²", chance=0.0)
+    assert kind == "success" and text.startswith("Best test R²: run 1")
+    kind, text = summary([_scored(1, 0.01, -0.01, 0.9), _scored(2, 0.1, 0.0, 1.2)], score="R²", chance=0.0)
+    assert kind == "warning" and "No run learned beyond chance" in text and "predicting the mean" in text
+    kind, text = summary([_scored(1, 0.01, math.nan, math.nan, diverged=True)])
+    assert kind == "warning" and "diverged" in text

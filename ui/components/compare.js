@@ -1,29 +1,63 @@
-// The Compare page's live view: every run's output over the input plane, side by side, and their loss
-// and score curves overlaid (one colour per run; solid = train, dashed = test). Canvases stay mounted,
-// so a frame only repaints. `data` comes from ui/experiment_charts.py:compare_view_payload.
+// The Compare page's live view: the epoch heading, every run's output over the input plane, side by side,
+// their loss and score curves overlaid (one colour per run; solid = train, dashed = test) and the results
+// table. Canvases stay mounted, so a frame only repaints. `data` comes from
+// ui/experiment_charts.py:compare_frame_payload: one moment of every run, drawn all at once.
 export default function (component) {
   const { parentElement } = component;
   const data = viewData(component);
   const [root, created] = viewRoot(parentElement, "nnpg-cmp",
-    '<canvas class="planes"></canvas><canvas class="curves"></canvas><div class="tip"></div>',
-    { images: [], uris: [], data: null, hover: null }, ".curves", drawCurves);
+    '<h4 class="epoch"></h4><canvas class="planes"></canvas><canvas class="curves"></canvas><div class="tip"></div>' +
+    '<table class="results"><thead></thead><tbody></tbody></table><p class="note"></p>',
+    { images: [], data: null, hover: null, latest: 0 }, ".curves", drawCurves);
   if (created) {
     new ResizeObserver(() => { if (root.state.data) { drawPlanes(root); drawCurves(root); } }).observe(root);
   }
-  root.state.data = data;
-  data.runs.forEach((run, i) => {
-    if (run.image !== root.state.uris[i]) {
-      const img = new Image();
-      img.onload = () => { root.state.images[i] = img; drawPlanes(root); };
-      img.src = run.image;
-      root.state.uris[i] = run.image;
-    }
+  // Nothing changes on screen until every boundary image of this payload has decoded; then the heading,
+  // planes, curves and table repaint together, so they never show two different epochs.
+  const ticket = ++root.state.latest;
+  Promise.all(data.runs.map((run, i) => imageFor(root.state.images[i], run.image))).then((images) => {
+    if (ticket !== root.state.latest) return; // a newer payload arrived meanwhile: it is drawn instead
+    root.state.data = data;
+    root.state.images = images;
+    drawAll(root);
+    window.nnpgCompareFrames = (window.nnpgCompareFrames || 0) + 1; // read by the browser tests
   });
-  root.state.images.length = data.runs.length;
-  root.state.uris.length = data.runs.length;
+}
+
+function imageFor(current, uri) {
+  if (current && current.src === uri) return Promise.resolve(current);
+  const img = new Image();
+  img.src = uri;
+  return img.decode().then(() => img, () => img);
+}
+
+function drawAll(root) {
+  const d = root.state.data;
+  root.querySelector(".epoch").textContent = `Epoch ${d.epoch.toLocaleString("en-US")}`;
   drawPlanes(root);
   drawCurves(root);
-  window.nnpgCompareFrames = (window.nnpgCompareFrames || 0) + 1; // read by the browser tests
+  drawTable(root);
+}
+
+function drawTable(root) {
+  const { columns, numeric, rows, note } = root.state.data.table;
+  const cell = (tag, text, k) => {
+    const el = document.createElement(tag);
+    el.textContent = text;
+    if (numeric[k]) el.className = "num";
+    return el;
+  };
+  const head = document.createElement("tr");
+  head.append(...columns.map((name, k) => cell("th", name, k)));
+  root.querySelector(".results thead").replaceChildren(head);
+  root.querySelector(".results tbody").replaceChildren(...rows.map((cells, i) => {
+    const tr = document.createElement("tr");
+    tr.append(...cells.map((text, k) => cell("td", text, k)));
+    const run = root.state.data.runs[i];
+    if (run) tr.firstChild.style.borderLeft = `4px solid ${run.colour}`;
+    return tr;
+  }));
+  root.querySelector(".note").textContent = note;
 }
 
 function widthOf(root) {
@@ -127,6 +161,7 @@ function drawCurves(root) {
   const left = { x: 52, y: top, w: half - 60, h }, right = { x: half + 92, y: top, w: width - half - 100, h };
   let hoverIndex = null;
   const epochs = d.epochs;
+  root.dataset.curvesEpoch = epochs.length ? epochs[epochs.length - 1] : 0; // the last epoch drawn, for tests
   const hv = root.state.hover;
   if (hv && epochs.length) {
     const box = hv.x < half + 40 ? left : right;
