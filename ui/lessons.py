@@ -15,11 +15,42 @@ Unknown or garbage values never raise: they become notices.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 
 from ui import config as cfg
 from ui import limits
 from ui.config import Config
+
+
+@dataclass(frozen=True)
+class Target:
+    """A lesson's goal as the Playground checks it: a History curve above or below a threshold, within an
+    epoch budget, while the setup keeps what the goal asks to keep ("keep six hidden layers")."""
+
+    curve: str  # a History field: "loss", "val_loss" or "val_score"
+    threshold: float
+    above: bool
+    within: int | None = None  # the goal must be met by this epoch
+    after: int = 0  # only epochs after this one count (a goal about where training ends up)
+    keeps: Callable[[Config], bool] = lambda config: True
+
+    def reached_at(self, history, config: Config) -> int | None:
+        """The first epoch at which the goal was met, or None."""
+        if not self.keeps(config):
+            return None
+        values = getattr(history, self.curve)[: self.within]
+        hits = (i for i, v in enumerate(values) if i >= self.after
+                and (v > self.threshold if self.above else v < self.threshold))
+        return next((history.epoch[i] for i in hits), None)
+
+
+def _above(curve: str, threshold: float, **kwargs) -> Target:
+    return Target(curve, threshold, above=True, **kwargs)
+
+
+def _below(curve: str, threshold: float, **kwargs) -> Target:
+    return Target(curve, threshold, above=False, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -30,6 +61,7 @@ class Lesson:
     notice: str  # what to look at
     question: str  # something to think about
     claim: str  # what happens with these settings (checked by the tests)
+    target: Target  # the goal, checked live
     solution: Config | None = None  # a setup that reaches the goal, if the lesson asks for a change
 
 
@@ -62,6 +94,7 @@ LESSONS: dict[str, Lesson] = {
                "hovers near 50%.",
         question="Why are a few hidden neurons enough? And which single input feature would solve XOR with "
                  "no hidden layer at all?",
+        target=_above("val_score", 0.9),
         claim="With no hidden layer the test accuracy stays below 60% after 60 epochs; with one hidden layer "
               "of 4 tanh neurons it passes 90%.",
         solution=replace(_XOR, **_tanh(4)),
@@ -74,6 +107,7 @@ LESSONS: dict[str, Lesson] = {
                "each other more often than that. The boundary can't follow them.",
         question="More layers work, and so do the sin(X₁), sin(X₂) features. Which costs fewer weights? "
                  "Which would you trust on a spiral with more turns?",
+        target=_above("val_score", 0.85),
         claim="One hidden layer of 4 stays below 70% test accuracy after 150 epochs; three layers of 8 pass 85%, "
               "and the single layer with sin(X₁), sin(X₂) added passes 90% in 100 epochs.",
         solution=replace(_SPIRAL, **_tanh(8, 8, 8)),
@@ -87,6 +121,7 @@ LESSONS: dict[str, Lesson] = {
                "overshoots even more.",
         question="On a classification set the same learning rate often just makes the loss jump about. Why does "
                  "regression with MSE blow up instead?",
+        target=_below("val_loss", 0.01),
         claim="Learning rates 3 and 1 make the loss non-finite within 50 epochs; 0.3 brings the test loss below "
               "0.01 in 50 epochs.",
         solution=replace(_HIGH_LR, learning_rate=0.3),
@@ -99,6 +134,7 @@ LESSONS: dict[str, Lesson] = {
                "move: at this rate the easiest set in the Playground would take tens of thousands of epochs.",
         question="A stuck run might have too low a learning rate or too small a model. How would you tell "
                  "which?",
+        target=_below("loss", 0.05, within=100),
         claim="At learning rate 0.00001 the training loss moves by less than 1% in 50 epochs; at 0.03 it falls "
               "by more than half.",
         solution=replace(_LOW_LR, learning_rate=0.03),
@@ -110,6 +146,7 @@ LESSONS: dict[str, Lesson] = {
         notice="For a long time nothing happens. A sigmoid passes back at most a quarter of the gradient it "
                "receives, so after six of them the first layers get almost nothing to learn from.",
         question="Why do ReLU and tanh keep the gradient alive through many layers where sigmoid doesn't?",
+        target=_above("val_score", 0.9, keeps=lambda c: len(c.layers) == 6),
         claim="At the start, the first hidden layer's gradient norm is under a tenth of the output layer's with "
               "sigmoid, but not with ReLU.",
         solution=replace(_DEEP, activations=("relu",) * 6),
@@ -122,6 +159,7 @@ LESSONS: dict[str, Lesson] = {
                "get equal gradients and stay equal: each layer acts like a single neuron.",
         question="Would starting every weight at 0.1 instead of 0 help? What does random initialization "
                  "actually buy you?",
+        target=_above("val_score", 0.95),
         claim="After 50 epochs from zero weights the neurons of each hidden layer still have identical weights "
               "(although the weights have moved); with glorot_uniform the test accuracy passes 95%.",
         solution=replace(_ZEROS, init="glorot_uniform"),
@@ -129,11 +167,13 @@ LESSONS: dict[str, Lesson] = {
     "overfitting": Lesson(
         title="Overfitting, and how L2 reins it in",
         config=_OVERFIT,
-        goal="Bring the test loss below 0.5 without adding data.",
+        goal="Have the test loss below 0.5 after epoch 200, without adding data.",
         notice="The training loss falls to almost zero while the test loss climbs. With 50 noisy points and "
                "hundreds of weights, the network memorises the noise and grows bubbles around single points.",
         question="L2 and dropout both help. How does each stop the network from memorising? What happens if "
                  "you give it 50% of the data instead?",
+        target=_below("val_loss", 0.5, after=200,
+                      keeps=lambda c: c.samples * c.train_pct <= _OVERFIT.samples * _OVERFIT.train_pct),
         claim="Without regularization the training loss falls below 0.05 and the test loss is over 10 times "
               "higher after 200 epochs; with L2 at 0.01 the gap shrinks to under a third and the test accuracy "
               "rises.",
@@ -147,6 +187,7 @@ LESSONS: dict[str, Lesson] = {
                "to be safe is slow for all of them.",
         question="Adam scales each weight's step by how large its recent gradients were. Is it always better? "
                  "Try Adam at learning rate 1.",
+        target=_below("loss", 0.1, keeps=lambda c: (c.layers, c.activations) == (_SGD.layers, _SGD.activations)),
         claim="At the same learning rate Adam brings the training loss below 0.1 within 30 epochs; SGD is still "
               "above 0.1 at epoch 30.",
         solution=replace(_SGD, optimizer="adam"),
@@ -158,6 +199,7 @@ LESSONS: dict[str, Lesson] = {
         notice="The output layer has one softmax unit per class. Each colour shows where its class wins, and "
                "the loss is cross-entropy over all three.",
         question="With three classes, what accuracy does guessing get? So what does 60% mean here?",
+        target=_above("val_score", 0.9, keeps=lambda c: sum(c.layers) < sum(_THREE.layers)),
         claim="Two hidden layers of 16 ReLU pass 90% test accuracy within 100 epochs, with a 3-unit softmax "
               "output.",
     ),
@@ -168,6 +210,7 @@ LESSONS: dict[str, Lesson] = {
         notice="There are no classes here. The output is one number from a linear unit, the loss is MSE, and "
                "the score is R²: 1 is a perfect fit, 0 is no better than predicting the average.",
         question="Why would a sigmoid output be a poor choice for targets that run from -1 to 1?",
+        target=_above("val_score", 0.8),
         claim="Two hidden layers of 16 pass a test R² of 0.75 within 150 epochs; with no hidden layer the "
               "model is a flat plane and R² stays below 0.1.",
     ),
@@ -178,10 +221,18 @@ LESSONS: dict[str, Lesson] = {
         notice="With X₁² and X₂² as inputs the circle becomes a straight line: x1² + x2² < r² is linear in the "
                "squares. Three weights do what otherwise takes a hidden layer.",
         question="Which features would let you drop the hidden layer for XOR? Is there one for the spiral?",
+        target=_above("val_score", 0.95, keeps=lambda c: not c.layers),
         claim="With X₁², X₂² and no hidden layer the test accuracy passes 95% within 30 epochs; with X₁, X₂ "
               "and no hidden layer it stays below 70%.",
     ),
 }
+
+
+def changes(old: Config, new: Config) -> str:
+    """What differs between two setups, in words: "learning_rate 3 → 0.3, optimizer sgd → adam"."""
+    return ", ".join(f"{f.name} {cfg.query_text(f.name, getattr(old, f.name))} → "
+                     f"{cfg.query_text(f.name, getattr(new, f.name))}"
+                     for f in fields(Config) if getattr(old, f.name) != getattr(new, f.name))
 
 
 def get(name: str) -> Lesson:

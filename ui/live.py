@@ -19,7 +19,7 @@ import numpy as np
 import streamlit as st
 
 from nnlib import datasets
-from ui import canvas, charts, controls, inside, limits, pacing, state
+from ui import canvas, charts, controls, inside, limits, pacing, state, workshop
 from ui.png import png_data_uri
 from ui.run import PlaygroundRun, Scores, problem_text, score_label
 
@@ -87,6 +87,7 @@ def _draw_frame() -> None:
     epoch = shots[-1][0]
     _metrics(run, epoch, scores)
     _status(run, no_value=not np.isfinite(shots[-1][1]).all())
+    workshop.goal_status(run)
     view = st.session_state.get(state.CONFIG, run.config)  # the view toggles of the last full run
     frames = [(e, png_data_uri(charts.output_rgb(output, run.data.kind, limits.GRID_RESOLUTION, view.discretize)))
               for e, output in shots]

@@ -94,7 +94,7 @@ def lesson_banner() -> None:
         row.button("Restart lesson", on_click=_restart, args=(room.lesson,), type="tertiary", icon=":material/replay:",
                    help="Back to the lesson's settings, with fresh weights.")
         if lesson.solution is not None and not room.lock:
-            row.button("Show a solution", on_click=_load, args=(lesson.solution,), type="tertiary",
+            row.button("Show a solution", on_click=_show_solution, args=(room.lesson,), type="tertiary",
                        icon=":material/lightbulb:", help="Load settings that reach the goal.")
         if not room.lock:
             row.button("Leave lesson", on_click=_leave, type="tertiary", icon=":material/close:",
@@ -106,6 +106,26 @@ def _load(config) -> None:
     controls.seed_widgets(config)
     st.session_state.pop(state.NOTICES, None)
     state.touch()
+
+
+def _show_solution(name: str) -> None:
+    lesson = LESSONS[name]
+    current = st.session_state.get(state.CONFIG, lesson.config)
+    _load(lesson.solution)
+    st.session_state[state.PLAYING] = False
+    st.session_state.pop(state.STATUS, None)
+    st.session_state.pop(state.RUN, None)  # a solution starts from fresh weights (a diverged run cannot go on)
+    state.notify(f"Loaded a solution: {lessons.changes(current, lesson.solution) or 'nothing had to change'}.")
+
+
+def goal_status(run: PlaygroundRun) -> None:
+    """Inside the live fragment: says when the active lesson's goal is met, and at which epoch."""
+    room = controls.classroom()
+    if room.lesson not in LESSONS:
+        return
+    epoch = LESSONS[room.lesson].target.reached_at(run.history, run.config)
+    if epoch is not None:
+        st.success(f"Goal reached at epoch {epoch:,}: {LESSONS[room.lesson].goal}", icon=":material/flag:")
 
 
 def _restart(name: str) -> None:

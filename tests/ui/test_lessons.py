@@ -145,6 +145,40 @@ def test_a_claim_check_can_fail():
         check_xor_needs_hidden_layer(replace(lesson, config=lesson.solution))
 
 
+# --- the goals, checked live --------------------------------------------------------------------------------
+WITH_SOLUTION = sorted(name for name, lesson in LESSONS.items() if lesson.solution is not None)
+
+
+@pytest.mark.parametrize("name", WITH_SOLUTION)
+def test_the_solution_reaches_the_goal_and_the_lesson_setup_does_not_at_first(name):
+    lesson = LESSONS[name]
+    solved = trained(lesson.solution, 300)
+    epoch = lesson.target.reached_at(solved.history, solved.config)
+    assert epoch is not None, (name, solved.history.val_score[-3:], solved.history.loss[-3:])
+    start = trained(lesson.config, 5)
+    assert lesson.target.reached_at(start.history, start.config) is None
+
+
+def test_the_goal_epoch_is_the_first_epoch_past_the_threshold():
+    history = type("H", (), {"epoch": [1, 2, 3, 4], "val_score": [0.5, 0.95, 0.85, 0.97]})()
+    target = lessons.Target("val_score", 0.9, above=True)
+    assert target.reached_at(history, Config()) == 2
+    assert lessons.Target("val_score", 0.96, above=True).reached_at(history, Config()) == 4
+    assert lessons.Target("val_score", 0.96, above=True, within=3).reached_at(history, Config()) is None
+
+
+def test_a_goal_that_asks_to_keep_the_network_is_not_reached_by_changing_it():
+    lesson = LESSONS["features_vs_depth"]
+    run = trained(replace(lesson.config, layers=(8,), activations=("tanh",)), 30)
+    assert run.history.val_score[-1] > 0.95  # the score is there...
+    assert lesson.target.reached_at(run.history, run.config) is None  # ...but the goal said "no hidden layer"
+
+
+def test_changes_lists_what_a_solution_changed():
+    lesson = LESSONS["learning_rate_too_high"]
+    assert lessons.changes(lesson.config, lesson.solution) == "learning_rate 3 → 0.3"
+
+
 # --- the registry and the texts ---------------------------------------------------------------------------
 @pytest.mark.parametrize("name", sorted(LESSONS))
 def test_the_lesson_is_complete_and_round_trips_through_the_url(name):

@@ -103,6 +103,32 @@ def test_the_banner_buttons_load_the_solution_restart_and_leave():
     assert run_of(at).config == lesson.config  # the settings stay
 
 
+def test_show_a_solution_says_what_it_changed():
+    at = open_app({"lesson": "learning_rate_too_high"})
+    button(at, "Show a solution").click().run()
+    assert any("Loaded a solution: learning_rate 3 → 0.3." in w.value for w in at.warning)
+
+
+def test_the_goal_is_confirmed_at_the_epoch_it_was_reached():
+    at = open_app({"lesson": "features_vs_depth"})
+    for _ in range(40):
+        button(at, "Step").click().run()
+        if any("Goal reached" in s.value for s in at.success):
+            break
+    run = run_of(at)
+    first = next(e for e, v in zip(run.history.epoch, run.history.val_score) if v > 0.95)
+    assert [s.value for s in at.success if "Goal reached" in s.value] == [
+        f"Goal reached at epoch {first}: {LESSONS['features_vs_depth'].goal}"]
+
+
+def test_no_goal_is_confirmed_when_the_setup_breaks_its_condition():
+    at = open_app({"lesson": "features_vs_depth", "layers": "8"})
+    for _ in range(30):
+        button(at, "Step").click().run()
+    assert run_of(at).history.val_score[-1] > 0.95
+    assert not any("Goal reached" in s.value for s in at.success)
+
+
 # --- hide= and lock= --------------------------------------------------------------------------------------
 def test_hide_removes_the_widget_and_keeps_the_value_from_the_url():
     at = open_app({"hide": "learning_rate", "learning_rate": "0.3"})
