@@ -19,12 +19,14 @@ import numpy as np
 import streamlit as st
 
 from nnlib import datasets
-from ui import canvas, charts, controls, inside, limits, pacing, state, workshop
+from ui import canvas, charts, controls, health, inside, limits, pacing, state, workshop
 from ui.png import png_data_uri
 from ui.run import PlaygroundRun, Scores, problem_text, score_label
 
 PACING_ID = "pg_pacing_id"  # an opaque id for this session's share of the server
 FRAME = "pg_frame"  # ticks drawn in this session, so heavy panels can redraw every k-th tick
+HEALTH = "pg_health"  # (run, epoch, hints): the last training-health check of the main view
+HEALTH_EVERY_EPOCHS = 25  # while playing, the main view re-checks for dead or saturated units this often
 LAST_TICK, TICK_SECONDS = "pg_last_tick", "pg_tick_seconds"  # when this session last ticked; the smoothed gap
 LIVE_VIEW = canvas.canvas_view("nnpg_live_view", "liveview")
 
@@ -87,6 +89,7 @@ def _draw_frame() -> None:
     epoch = shots[-1][0]
     _metrics(run, epoch, scores)
     _status(run, no_value=not np.isfinite(shots[-1][1]).all())
+    _health_warning(run, playing)
     workshop.goal_status(run)
     view = st.session_state.get(state.CONFIG, run.config)  # the view toggles of the last full run
     frames = [(e, png_data_uri(charts.output_rgb(output, run.data.kind, limits.GRID_RESOLUTION, view.discretize)))
@@ -161,6 +164,23 @@ def _metrics(run: PlaygroundRun, epoch: int, scores: Scores) -> None:
     if run.config.regularization != "none" and run.config.reg_rate > 0:
         row.metric(f"{run.config.regularization.upper()} penalty", _fmt(scores.penalty),
                    help="Added to the training loss the optimizer minimizes; the losses shown leave it out.")
+
+
+def _health_warning(run: PlaygroundRun, playing: bool) -> None:
+    """Says in the main view when layers are mostly dead or saturated, or no gradient flows (the details are in
+    Inside the network → Gradients). Checked on the training points, every HEALTH_EVERY_EPOCHS while playing."""
+    seen = st.session_state.get(HEALTH)
+    if seen is None or seen[0] is not run or run.epoch < seen[1] or not playing or \
+            run.epoch - seen[1] >= HEALTH_EVERY_EPOCHS:
+        with run.lock:
+            epoch, dense = run.epoch, [layer for layer in run.model.layers if layer.kind == "Dense"]
+            outputs = health.dense_outputs(run.model, run.inputs_train)
+            norms = list(run.history.grad_norms[-1]) if run.history.grad_norms else [math.nan] * len(dense)
+        layers = health.layer_health([d.activation.name for d in dense[:-1]], outputs[:-1], norms)
+        seen = st.session_state[HEALTH] = (run, epoch, health.hints(layers, norms))
+    if seen[2]:
+        st.warning("  \n".join(seen[2]) + "  \nDetails: *Inside the network → Gradients*.",
+                   icon=":material/monitor_heart:")
 
 
 def _status(run: PlaygroundRun, no_value: bool) -> None:

@@ -257,3 +257,19 @@ def test_a_hidden_network_group_leaves_no_empty_rows_in_the_sidebar():
     at = open_app({"hide": "network", "layers": "4,4,4"})
     assert len(at.sidebar.columns) == 3  # only the features' three columns
     assert run_of(at).config.layers == (4, 4, 4)
+
+
+def test_a_dead_network_says_so_in_the_main_view():
+    """The issue's setup: spiral, SGD at rate 10, ReLU; after a few Steps the units are dead."""
+    at = open_app({"dataset": "spiral", "learning_rate": "10", "activations": "relu", "layers": "4,2"})
+    for _ in range(3):
+        click(at, "Step")
+    text = " ".join(w.value for w in at.warning)
+    assert "ReLU units are dead" in text or "Every weight gradient is 0" in text, text
+    assert "Inside the network" in text
+
+
+def test_a_healthy_network_shows_no_health_warning():
+    at = open_app()
+    click(at, "Step")
+    assert not any("Inside the network" in w.value for w in at.warning)
