@@ -239,6 +239,10 @@ def test_importing_a_model_restores_its_weights():
     assert run_of(at).epoch == 0
     assert any("Loaded the weights from model.npz" in s.value for s in at.success)
     assert any("its weights came from the file model.npz" in c.value for c in at.caption)
+    scores = run_of(at).scores()  # the imported model's metrics show at once, before any step
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Test accuracy"] == f"{scores.val_score:.4f}" and tiles["Train loss"] == f"{scores.loss:.4f}"
+    assert scores.val_score > 0.6  # trained weights, not the fresh ones
 
 
 def _doc(**changes) -> bytes:
