@@ -109,7 +109,7 @@ def compare_view_payload(*, names, images: list[str], titles: list[str], diverge
         for panel, label, values, dash in curves:
             padded = np.full(longest, np.nan)
             padded[: len(values)] = values
-            series.append({"name": f"{name} {label}", "panel": panel, "colour": colour, "dash": dash,
+            series.append({"name": f"{name} {label}", "run": name, "panel": panel, "colour": colour, "dash": dash,
                            "values": _clean(padded[index], 5) if longest else []})
     # the training points, in the live view's format (every run shares them)
     points = charts._points_payload(data.X_train, data.y_train, data.kind, data.n_classes, "#ffffff")
@@ -118,7 +118,7 @@ def compare_view_payload(*, names, images: list[str], titles: list[str], diverge
         "runs": runs, "points": [points], "domain": list(DOMAIN), "epochs": epochs.tolist(), "series": series,
         "log_loss": bool(log_loss),
         "target": float(target) if target is not None and math.isfinite(target) and target > 0 else None,
-        "score_label": score_label, "score_range": [0, 1] if score_label == "accuracy" else None,
+        "score_label": score_label,
         "plane_size": int(plane_size), "curves_height": int(curves_height),
     }
 

@@ -125,3 +125,32 @@ def test_a_sweep_cancel_is_final_and_message_table_and_curves_agree(page, app_ur
     page.wait_for_timeout(5000)  # longer than a run: a run that was in flight has ended by now
     assert sweep_screen(page) == first
     assert_no_exception(page)
+
+
+def test_a_diverged_regression_run_leaves_both_axes_readable(page, app_url):
+    """Run C at learning rate 10 on the plane (regression) blows up: its loss climbs to ~1e278 and its R²
+    falls to ~-1e279 before it diverges. The loss axis must fit the runs still training and the R² axis
+    stay at -1..1, each saying that the diverged run leaves the chart (before: 0..2e278 and -1e279..7e277,
+    every other curve a flat line)."""
+    page.goto(f"{app_url}/?dataset=plane&samples=100")
+    wait_for_app(page)
+    page.get_by_role("link", name="Compare runs").click()
+    page.locator(".nnpg-cmp canvas.planes").wait_for()
+    page.get_by_text("Change what each run does").click()
+    page.get_by_role("combobox", name="Learning rate").nth(2).click()
+    page.get_by_role("option", name="10", exact=True).click()
+    page.wait_for_timeout(1000)
+    page.get_by_role("button", name="Play").click()
+    deadline = time.monotonic() + 60
+    while "diverged" not in compare_screen(page)["rows"][2][-1]:
+        assert time.monotonic() < deadline, compare_screen(page)["rows"]
+        page.wait_for_timeout(200)
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_timeout(1000)
+    panels, lowest = page.locator(".nnpg-cmp").evaluate("""root => [root.state.panels, Math.min(...root.state
+      .data.series.filter(s => s.name === 'C train R²').flatMap(s => s.values).filter(v => v !== null))]""")
+    assert lowest < -1e6  # run C's R² really did blow up before it diverged
+    score, loss = panels["score"], panels["loss"]
+    assert score["range"] == [-1, 1] and score["note"] == "values below -1 are off the chart", score
+    assert loss["range"][1] < 10 and loss["note"] == "diverged runs leave the chart at the top", loss
+    assert_no_exception(page)

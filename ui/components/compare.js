@@ -89,18 +89,7 @@ function drawPlanes(root) {
     }
     const px = (v) => x0 + ((v - lo) / (hi - lo)) * side;
     const py = (v) => y0 + ((hi - v) / (hi - lo)) * side;
-    const r = side < 200 ? 2.2 : 3;
-    for (const set of d.points) {
-      ctx.lineWidth = 0.8;
-      ctx.strokeStyle = set.outline;
-      for (let k = 0; k < set.x.length; k++) {
-        ctx.beginPath();
-        ctx.arc(px(set.x[k]), py(set.y[k]), r, 0, 2 * Math.PI);
-        ctx.fillStyle = set.colours[set.c[k]];
-        ctx.fill();
-        ctx.stroke();
-      }
-    }
+    drawPoints(ctx, d.points, px, py, side < 200 ? 2.2 : 3, 0.8);
     ctx.strokeStyle = run.colour;
     ctx.lineWidth = 2;
     ctx.strokeRect(x0 + 1, y0 + 1, side - 2, side - 2);
@@ -114,12 +103,20 @@ function fit(ctx, text, width) {
   return t + "…";
 }
 
+// One curve panel; `opts.log` a log axis, `opts.score` a score axis (top at 1, floor at SCORE_FLOOR), so a
+// diverged run's R² of -1e285 leaves the other runs readable. Says so in the panel when it cannot show
+// everything. Returns the panel's range and note, for the tests.
 function panel(ctx, box, d, key, opts, hoverIndex) {
   const { x, y, w, h } = box;
   const series = d.series.filter((s) => s.panel === key);
   const all = series.flatMap((s) => s.values);
-  if (opts.target !== null && opts.target !== undefined) all.push(opts.target);
-  const [lo, hi] = opts.range || niceRange(all, opts.log);
+  const score = opts.score ? scoreRange(all) : null;
+  // a diverged run's loss (1e278, say) would flatten every other curve: the axis fits the runs still training
+  const gone = new Set(d.runs.filter((r) => r.diverged).map((r) => r.name));
+  const fitted = series.some((s) => !gone.has(s.run)) ? series.filter((s) => !gone.has(s.run)) : series;
+  const shown = fitted.flatMap((s) => s.values).concat(opts.target ? [opts.target] : []);
+  const [lo, hi] = score ? score.range : niceRange(shown, opts.log);
+  const above = !score && all.some((v) => v !== null && isFinite(v) && (opts.log ? Math.log10(v) : v) > hi);
   const epochs = d.epochs;
   const first = epochs.length ? epochs[0] : 0, last = epochs.length ? epochs[epochs.length - 1] : 1;
   const { sx, sy } = plotFrame(ctx, box, first, last, lo, hi, opts.log);
@@ -132,10 +129,19 @@ function panel(ctx, box, d, key, opts, hoverIndex) {
     ctx.moveTo(x, sy(opts.target));
     ctx.lineTo(x + w, sy(opts.target));
     ctx.stroke();
+    ctx.setLineDash([]);
     ctx.textAlign = "right";
     ctx.fillText(`target ${opts.target}`, x + w - 4, sy(opts.target) - 4);
   }
-  strokeSeries(ctx, series, epochs, sx, sy, opts.log);
+  strokeSeries(ctx, series, epochs, sx, sy, opts.log, box);
+  const note = panelMessage(all, opts.log, score) || (above ? ABOVE_NOTE : null);
+  if (note === ABOVE_NOTE) { // said where it happens, clear of the low end where the losses settle
+    ctx.fillStyle = MUTED;
+    ctx.textAlign = "right";
+    ctx.fillText(note, x + w - 6, y + 14);
+  } else if (note) {
+    panelNote(ctx, box, note);
+  }
   if (hoverIndex !== null && epochs.length) {
     ctx.strokeStyle = "#888";
     ctx.beginPath();
@@ -143,13 +149,18 @@ function panel(ctx, box, d, key, opts, hoverIndex) {
     ctx.lineTo(sx(epochs[hoverIndex]), y + h);
     ctx.stroke();
   }
-  ctx.fillStyle = MUTED;
-  ctx.textAlign = "center";
-  if (epochs.length) {
-    ctx.fillText(String(first), x, y + h + 14);
-    ctx.fillText(String(last), x + w, y + h + 14);
-  }
-  ctx.fillText("epoch", x + w / 2, y + h + 14);
+  epochAxis(ctx, box, first, last, y + h + 14, epochs.length > 0);
+  return { first, last, range: [lo, hi], note };
+}
+
+const ABOVE_NOTE = "diverged runs leave the chart at the top";
+
+// What a panel says when part of its data cannot be drawn, or null.
+function panelMessage(values, log, score) {
+  const known = values.filter((v) => v !== null && isFinite(v));
+  if (log && known.length && !drawable(known, true).length) return "no loss above 0: nothing to draw on a log scale";
+  if (score && score.clipped) return `values below ${SCORE_FLOOR} are off the chart`;
+  return null;
 }
 
 function drawCurves(root) {
@@ -181,9 +192,11 @@ function drawCurves(root) {
   }
   ctx.fillStyle = MUTED;
   ctx.fillText("━ train   ╍ test", lx + 8, 12);
-  panel(ctx, left, d, "loss", { log: d.log_loss, title: d.log_loss ? "loss (log scale)" : "loss", target: d.target },
-        hoverIndex);
-  panel(ctx, right, d, "score", { title: d.score_label, range: d.score_range }, hoverIndex);
+  root.state.panels = { // what the axes show, read by the browser tests
+    loss: panel(ctx, left, d, "loss", { log: d.log_loss, title: d.log_loss ? "loss (log scale)" : "loss",
+      target: d.target }, hoverIndex),
+    score: panel(ctx, right, d, "score", { title: d.score_label, score: true }, hoverIndex),
+  };
   const tip = root.querySelector(".tip");
   if (hoverIndex !== null) {
     const lines = [`epoch ${epochs[hoverIndex]}`].concat(d.series.map(
