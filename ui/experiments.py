@@ -229,15 +229,6 @@ def _compare_tick() -> None:
     COMPARE_VIEW(data=payload, key="cmp_view")
 
 
-def _number_columns(frame) -> dict:
-    """Losses and scores to 4 decimals, seconds to 2; everything else as it comes."""
-    columns = {c: st.column_config.NumberColumn(format="%.4f") for c in frame.columns
-               if c.startswith(("train ", "test ")) and c != "train seconds"}
-    columns.update({c: st.column_config.NumberColumn(format="%.2f") for c in ("seconds", "train seconds")
-                    if c in frame.columns})
-    return columns
-
-
 def _compare_advance(comparison: Comparison) -> None:
     if time.monotonic() - st.session_state.get(CMP_LAST_ACTION, time.monotonic()) > limits.IDLE_PAUSE_SECONDS:
         _compare_stop(f"Paused after {limits.IDLE_PAUSE_SECONDS // 60} minutes without interaction. "
@@ -353,8 +344,13 @@ def sweep_controls(plan: sw.Plan) -> None:
                    help="Stops at once: the run in progress is dropped, the finished runs stay in the results.")
 
 
-def sweep_panel() -> None:
+def sweep_panel(plan: sw.Plan, data: Data) -> None:
+    """The sweep's progress and results; says so when they are of other settings than the ones above."""
     job = st.session_state.get(SW_JOB)
+    if job is not None and not (job.plan == plan and same_data(job.data, data)):
+        what = "settings above" if same_data(job.data, data) else "Playground's data"
+        st.info(f"The {what} changed since this sweep ran: its results are for the settings it ran with. "
+                "Press **Run sweep** for the new ones.", icon=":material/history:")
     running = job is not None and job.status == "running"
     st.fragment(_sweep_tick, run_every=SWEEP_TICK_SECONDS if running else None)()
 
@@ -404,3 +400,11 @@ def _sweep_results(job: sw.SweepJob, results: list[dict]) -> None:
                f"({experiment_charts.NO_VALUE}; it sorts last).")
     st.download_button("Download results (CSV)", data=frame.to_csv(index=False), file_name="sweep-results.csv",
                        mime="text/csv", key="sw_download", on_click="ignore")
+
+
+def _number_columns(frame) -> dict:
+    """Losses and scores to 4 decimals, seconds to 2; everything else as it comes."""
+    scores = [c for c in frame.columns if c.startswith(("train ", "test "))]
+    columns = {c: st.column_config.NumberColumn(format="%.4f") for c in scores}
+    columns["seconds"] = st.column_config.NumberColumn(format="%.2f")
+    return columns

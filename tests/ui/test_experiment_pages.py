@@ -128,6 +128,18 @@ def test_a_small_sweep_runs_to_the_end_and_shows_its_results():
     assert any("Done: 3 runs" in p.proto.text for p in at.get("progress"))
 
 
+def test_results_of_other_settings_say_so():
+    at = start_lr_sweep(count=2, epochs=3)
+    for _ in range(4):
+        at.run()
+    assert at.session_state[experiments.SW_JOB].status == "done"
+    assert not any("changed since this sweep ran" in i.value for i in at.info)
+    at.number_input(key=experiments.SW_EPOCHS).set_value(4).run()
+    assert any("settings above changed since this sweep ran" in i.value for i in at.info)
+    click(at, "Run sweep")
+    assert not any("changed since this sweep ran" in i.value for i in at.info)
+
+
 def test_cancel_stops_a_sweep_between_runs():
     at = start_lr_sweep(count=4, epochs=3)
     job = at.session_state[experiments.SW_JOB]
