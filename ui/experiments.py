@@ -394,7 +394,7 @@ def _sweep_results(job: sw.SweepJob, results: list[dict]) -> None:
         else:
             right.plotly_chart(experiment_charts.curves_figure(results, plan.axes[0]), key="sw_curves",
                                config=config)
-    st.dataframe(frame, hide_index=True, key="sw_table", column_config=_number_columns(frame),
+    st.dataframe(frame, hide_index=True, key="sw_table", column_config=_number_columns(frame, plan),
                  placeholder=experiment_charts.NO_VALUE)
     st.caption(f"Click a column header to sort. A diverged run has no final loss or score "
                f"({experiment_charts.NO_VALUE}; it sorts last).")
@@ -402,9 +402,14 @@ def _sweep_results(job: sw.SweepJob, results: list[dict]) -> None:
                        mime="text/csv", key="sw_download", on_click="ignore")
 
 
-def _number_columns(frame) -> dict:
-    """Losses and scores to 4 decimals, seconds to 2; everything else as it comes."""
+def _number_columns(frame, plan: sw.Plan) -> dict:
+    """Losses and scores to 4 decimals, seconds to 2, and the swept settings in full, as the legends and the
+    summary write them (left to itself the table showed learning rate 0.00496 as 0.005)."""
     scores = [c for c in frame.columns if c.startswith(("train ", "test "))]
     columns = {c: st.column_config.NumberColumn(format="%.4f") for c in scores}
     columns["seconds"] = st.column_config.NumberColumn(format="%.2f")
+    for axis in plan.axes:
+        label = sw.SETTINGS[axis].label
+        if frame[label].dtype.kind in "fi":
+            columns[label] = st.column_config.NumberColumn(format="plain")
     return columns

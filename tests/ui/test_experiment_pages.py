@@ -227,6 +227,10 @@ def test_the_summary_names_the_best_score_and_the_lowest_loss(monkeypatch):
     text = at.success[0].value
     assert text.startswith("Best test accuracy: run 2 (learning rate 0.0316): 0.950"), text
     assert "Lowest test loss: run 3 (learning rate 1): 0.2" in text
+    # the table writes the learning rate as the summary does (its own 4 decimals showed 0.00496 as 0.005)
+    table = at.dataframe[0]
+    assert table.value["learning rate"].tolist() == [0.001, 0.0316, 1.0]
+    assert json.loads(table.proto.columns)["learning rate"]["type_config"]["format"] == "plain"
 
 
 def test_a_diverged_run_shows_dashes_not_none_in_the_table(monkeypatch):
