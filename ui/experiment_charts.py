@@ -172,12 +172,6 @@ def sweep_table(plan: Plan, results: list[dict], score_label: str) -> pd.DataFra
     return frame
 
 
-def best_row(frame: pd.DataFrame, by: str = "test loss") -> pd.Series | None:
-    """The run with the lowest finite ``by`` (None if every run diverged)."""
-    finite = frame[np.isfinite(frame[by].to_numpy(dtype=float))]
-    return None if finite.empty else finite.loc[finite[by].idxmin()]
-
-
 def sweep_summary(plan: Plan, frame: pd.DataFrame, score_label: str, chance: float) -> tuple[str, str]:
     """(kind, sentence) summing up a sweep's results (``sweep_table``): kind "success" when some run's test
     score is above ``chance`` (ui.sweep.chance_score), naming the best run by test score and the run with

@@ -138,7 +138,6 @@ def test_the_results_table_has_sortable_numeric_columns():
         assert table[column].dtype.kind == "f", column
     ordered = table.sort_values("test loss")
     assert list(ordered["run"]) == [2, 1, 3]  # the diverged run (NaN) sorts last
-    assert int(experiment_charts.best_row(table)["run"]) == 2
 
 
 def test_the_lr_figure_has_a_log_x_axis_and_marks_diverged_runs():
