@@ -28,10 +28,12 @@ NO_VALUE = "–"  # a table cell with no number yet (no epoch trained, diverged,
 
 
 def _clean(values, digits: int = 6) -> list:
-    """Rounded plain numbers, None for anything non-finite (JSON has no NaN)."""
-    with np.errstate(over="ignore", invalid="ignore"):  # a diverged curve's last values can be ~1e300
-        arr = np.round(np.asarray(values, dtype=float), digits)
-    return np.where(np.isfinite(arr), arr, None).tolist()
+    """Plain numbers to ``digits`` significant digits, so a loss of 3e-7 stays 3e-7 (rounding to decimals
+    made it 0, which a log axis cannot draw), and None for anything non-finite (JSON has no NaN)."""
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim > 1:  # a heatmap: row by row
+        return [_clean(row, digits) for row in arr]
+    return [float(f"{v:.{digits}g}") if math.isfinite(v) else None for v in arr.tolist()]
 
 
 def log_ticks(values) -> list[float]:
@@ -131,8 +133,8 @@ def compare_table(rows: list[dict], score_label: str) -> pd.DataFrame:
 
 
 def compare_cells(rows: list[dict], score_label: str) -> dict:
-    """The compare results as the text a user reads: losses and scores to 4 decimals, seconds to 2, epochs
-    with thousands separators, NO_VALUE where a run has no number."""
+    """The compare results as the text a user reads: losses to 4 significant digits, scores to 4 decimals,
+    seconds to 2, epochs with thousands separators, NO_VALUE where a run has no number."""
     table = compare_table(rows, score_label)
     text = ("run", "changes", "status")
     return {"columns": list(table.columns), "numeric": [name not in text for name in table.columns],
@@ -147,6 +149,8 @@ def _cell(column: str, value) -> str:
         return NO_VALUE
     if column.endswith("seconds"):
         return f"{value:.2f}"
+    if column.endswith("loss"):
+        return f"{value:.4g}"  # significant digits: a small loss does not read 0.0000
     if column.startswith(("train ", "test ")):
         return f"{value:.4f}"
     return f"{int(value):,}"

@@ -403,10 +403,11 @@ def _sweep_results(job: sw.SweepJob, results: list[dict]) -> None:
 
 
 def _number_columns(frame, plan: sw.Plan) -> dict:
-    """Losses and scores to 4 decimals, seconds to 2, and the swept settings in full, as the legends and the
-    summary write them (left to itself the table showed learning rate 0.00496 as 0.005)."""
+    """Losses to 4 significant digits (a tiny loss does not read 0.0000), scores to 4 decimals, seconds to 2,
+    and the swept settings in full, as the legends and the summary write them (left to itself the table
+    showed learning rate 0.00496 as 0.005)."""
     scores = [c for c in frame.columns if c.startswith(("train ", "test "))]
-    columns = {c: st.column_config.NumberColumn(format="%.4f") for c in scores}
+    columns = {c: st.column_config.NumberColumn(format="%.4g" if c.endswith("loss") else "%.4f") for c in scores}
     columns["seconds"] = st.column_config.NumberColumn(format="%.2f")
     for axis in plan.axes:
         label = sw.SETTINGS[axis].label

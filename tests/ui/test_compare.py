@@ -197,3 +197,24 @@ def test_a_run_whose_loss_overflowed_is_shown_as_diverged_and_stops():
     assert wild.epoch == stopped and comparison.epoch == stopped + 4  # it stopped; the other run goes on
     row = compare.result_rows(comparison.frame(), 0.1)[1]
     assert row["status"] == f"diverged at epoch {stopped}" and row["train loss"] is None
+
+
+def test_a_tiny_loss_keeps_its_digits_in_the_curves_and_the_table():
+    """Rounded to 5 decimals, a loss of 3e-7 reached the log-scale chart as 0 (not drawable) and the table
+    as 0.0000."""
+    data = make_data(BASE)
+    h = History()
+    for e, loss in enumerate((0.5, 3.2e-4, 3.1e-7)):
+        h.epoch.append(e + 1)
+        for name in ("loss", "val_loss"):
+            getattr(h, name).append(loss)
+        h.score.append(1.0)
+        h.val_score.append(1.0)
+    payload = experiment_charts.compare_view_payload(
+        names=("A", "B"), images=["data:a", "data:b"], titles=["", ""], diverged=[False, False], data=data,
+        histories=[h, h], score_label="accuracy", log_loss=True)
+    assert next(s for s in payload["series"] if s["name"] == "A train loss")["values"] == [0.5, 3.2e-4, 3.1e-7]
+    rows = [{"run": "A", "changes": "", "epoch": 3, "train loss": 3.1e-7, "test loss": 0.000321, "train score": 1.0,
+             "test score": 0.875, "epochs to target": None, "train seconds": 0.5, "status": "ok"}]
+    cells = experiment_charts.compare_cells(rows, "accuracy")["rows"][0]
+    assert cells[3:7] == ["3.1e-07", "0.000321", "1.0000", "0.8750"]  # losses: 4 significant digits

@@ -230,7 +230,10 @@ def test_the_summary_names_the_best_score_and_the_lowest_loss(monkeypatch):
     # the table writes the learning rate as the summary does (its own 4 decimals showed 0.00496 as 0.005)
     table = at.dataframe[0]
     assert table.value["learning rate"].tolist() == [0.001, 0.0316, 1.0]
-    assert json.loads(table.proto.columns)["learning rate"]["type_config"]["format"] == "plain"
+    columns = json.loads(table.proto.columns)
+    formats = {name: c["type_config"]["format"] for name, c in columns.items() if "type_config" in c}
+    assert formats["learning rate"] == "plain"
+    assert formats["test loss"] == "%.4g" and formats["test accuracy"] == "%.4f"  # a loss of 3e-6 is not "0.0000"
 
 
 def test_a_diverged_run_shows_dashes_not_none_in_the_table(monkeypatch):
