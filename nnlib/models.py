@@ -231,6 +231,8 @@ class Sequential:
                 if self.stop_training:  # as Keras: a batch hook can end the epoch at once
                     break
         means = totals / seen
+        if not math.isfinite(means[0]):  # every batch finite, their sum not: the loss has left float range
+            self.diverged = True
         return {"loss": float(means[0]), **{name: float(v) for (name, _), v in zip(metric_fns, means[1:])}}
 
     def train_on_batch(self, x, y):

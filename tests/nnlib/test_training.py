@@ -204,6 +204,17 @@ def test_divergence_stops_quietly_and_is_flagged():
     assert all(np.isfinite(w).all() for w in model.get_weights())  # the last finite weights are kept
 
 
+def test_an_epoch_mean_that_overflows_is_divergence_too():
+    """Every batch's loss finite (1e308 each), their weighted sum not: the epoch's loss is inf, so it diverged."""
+    model = Sequential([Dense(1, input_shape=(1,))], seed=0)
+    model.compile(optimizer=SGD(0.0), loss="mse")
+    model.set_weights([np.array([[1e154]]), np.array([0.0])])
+    X, y = np.ones((4, 1)), np.zeros(4)
+    with np.errstate(over="ignore"):
+        history = model.fit(X, y, epochs=3, batch_size=1, shuffle=False, verbose=0)
+    assert history.history["loss"] == [math.inf] and history.diverged and model.diverged
+
+
 def test_a_fresh_fit_clears_the_divergence_flag():
     rng = np.random.default_rng(1)
     X, y = rng.normal(size=(32, 2)), rng.normal(size=32) * 100
