@@ -19,6 +19,8 @@ UPLOAD_ERROR = "pg_upload_error"  # the message for a rejected CSV, until the ne
 UPLOAD_NAME = "pg_upload_name"  # the uploaded CSV's file name, for the caption
 CLASSROOM = "pg_classroom"  # ui.lessons.Classroom: the lesson in progress, hidden and locked controls
 PENDING_LESSON = "pg_pending_lesson"  # a lesson name picked on the Lessons page, loaded on the next run here
+SEEDED = "pg_seeded"  # runs left that re-send every control's value to the browser (set by seed_widgets)
+SEEDED_RUNS = 2  # the seeding run, and the next one: Streamlit drops a finished run's unsent messages
 
 
 def _key(name: str) -> str:
@@ -53,6 +55,7 @@ def seed_widgets(config: Config) -> None:
         ss[_act_key(i)] = config.activations[i] if i < len(config.activations) else "tanh"
     for name in features.FEATURES:
         ss[_feature_key(name)] = name in config.features
+    ss[SEEDED] = SEEDED_RUNS
 
 
 def read_url_once() -> None:
@@ -145,12 +148,26 @@ def _regenerate() -> None:
                  f"{ss.get(_key('seed'), cfg.DEFAULT.seed)}.")
 
 
+def _seeded_run_done() -> None:
+    """Every control was drawn with its seeded value in this run; count it."""
+    left = st.session_state.get(SEEDED, 0) - 1
+    if left > 0:
+        st.session_state[SEEDED] = left
+    else:
+        st.session_state.pop(SEEDED, None)
+
+
 def _control(widget, name: str, *args, **kwargs):
     """Draw ``widget`` for control ``name``, disabled if the instructor locked it. If they hid it (URL hide=),
     draw nothing and return the value it was seeded with, from the URL or the lesson."""
     room, key = classroom(), kwargs["key"]
+    if room.is_hidden(name) or st.session_state.get(SEEDED):
+        # Re-stored: an undrawn widget keeps its value, and a seeded one is sent to the browser even when the
+        # run that seeded it was stopped for a rerun before drawing it. Streamlit then draws it as unchanged,
+        # without its value, and the browser (which forgot it on another page) would show the default:
+        # unchecked features, sliders at their minimum (tests/e2e/test_upload_widgets_e2e.py).
+        st.session_state[key] = st.session_state[key]
     if room.is_hidden(name):
-        st.session_state[key] = st.session_state[key]  # re-stored, so the undrawn widget's value is kept
         return st.session_state[key]
     return widget(*args, disabled=room.is_locked(name), **kwargs)
 
@@ -174,6 +191,7 @@ def sidebar() -> Config:
         network = _network_controls(len(chosen))
         _header("Training", "training")
         training = _training_controls(data["dataset"], points.kind, len(points.y_train))
+    _seeded_run_done()
     view = {name: bool(st.session_state.get(_key(name), False)) for name in VIEW_SETTINGS}
     config = Config(**data, features=chosen, **network, **training, **view)
     # one clamp path for URLs and widgets alike
@@ -241,6 +259,9 @@ def _read_upload() -> None:
         return
     try:
         table = datasets.read_csv_table(upload, max_rows=limits.UPLOAD_MAX_ROWS, max_bytes=limits.UPLOAD_MAX_BYTES)
+        if len(table.y) < limits.UPLOAD_MIN_ROWS:
+            raise ValueError(f"it has {len(table.y)} data rows; the Playground needs at least "
+                             f"{limits.UPLOAD_MIN_ROWS} to split them into training and test points")
     except ValueError as err:
         st.session_state[UPLOAD_ERROR] = f"That CSV could not be used: {err}"
         return

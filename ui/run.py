@@ -7,6 +7,7 @@ skips a tick rather than wait for it.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -248,10 +249,16 @@ class PlaygroundRun:
         """The current weights' Scores. The caller holds ``lock`` (or owns the run)."""
         metric = score_metric(self.data.kind)
         with np.errstate(over="ignore", invalid="ignore"):  # a diverged model scores NaN, quietly
-            train = self.model.evaluate(self.inputs_train, self.targets_train, return_dict=True)
-            test = self.model.evaluate(self.inputs_test, self.targets_test, return_dict=True)
+            train = self._evaluate(self.inputs_train, self.targets_train)
+            test = self._evaluate(self.inputs_test, self.targets_test)
             penalty = float(sum(self.model.losses))
         return Scores(train["loss"] - penalty, test["loss"] - penalty, train[metric], test[metric], penalty)
+
+    def _evaluate(self, x: np.ndarray, targets: np.ndarray) -> dict:
+        """evaluate's logs on one set; NaN for an empty one (a tiny upload at an extreme split)."""
+        if not len(x):
+            return {"loss": math.nan, score_metric(self.data.kind): math.nan}
+        return self.model.evaluate(x, targets, return_dict=True)
 
     def grid_output(self) -> np.ndarray:
         """The model's output on the drawing grid: (resolution², outputs)."""

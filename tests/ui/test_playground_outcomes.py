@@ -273,3 +273,13 @@ def test_a_healthy_network_shows_no_health_warning():
     at = open_app()
     click(at, "Step")
     assert not any("Inside the network" in w.value for w in at.warning)
+
+
+def test_a_csv_too_small_to_split_is_refused_and_changes_nothing():
+    at = open_app()
+    before = run_of(at).data
+    upload(at, "x1,x2,label\n1,2,0\n3,4,1\n", name="tiny.csv")
+    assert "needs at least 10" in " ".join(e.value for e in at.error)
+    assert run_of(at).data is before
+    click(at, "Step")
+    assert metric(at, "Epoch") == "1"
