@@ -13,7 +13,7 @@ import streamlit as st
 
 
 def navigation() -> None:
-    from ui import routing
+    from ui.web import routing
 
     routing.app_ran()
     st.set_page_config(page_title="NumPy Neural Playground", page_icon=":material/neurology:", layout="wide")
@@ -45,8 +45,8 @@ async def warm_up(_app):
     """
     import ui
 
-    for module in pkgutil.iter_modules(ui.__path__):
-        importlib.import_module(f"ui.{module.name}")
+    for module in pkgutil.walk_packages(ui.__path__, "ui."):
+        importlib.import_module(module.name)
     yield
 
 
@@ -55,6 +55,6 @@ if __name__ == "__main__":
 else:
     from starlette.middleware import Middleware
 
-    from ui import pacing
+    from ui.core import pacing
 
     app = st.App(__file__, lifespan=warm_up, middleware=[Middleware(pacing.PageLoads)])

@@ -3,7 +3,7 @@
 Measures, over --seconds after a warm-up:
   frames/s per session   live-view repaints (window.nnpgLiveFrames) per page, min / median, before the
                          newcomers (steady) and from the first one's arrival to the end (playing sessions
-                         give way while a page loads: ui/pacing.py)
+                         give way while a page loads: ui/core/pacing.py)
   epochs/s per session   how fast each page's Epoch metric advances, median (the same two spans)
   server CPU             the Streamlit process's CPU time per wall second (1.0 = one core)
   memory per session     (server RSS with N sessions - RSS before any) / N

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from ui import backprop_walk as walk
-from ui import learn, routing
+from ui.core.learn import backprop as walk
+from ui.web import routing
+from ui.web.learn import backprop as backprop_page
 
 routing.through_app()
 
@@ -12,11 +13,11 @@ st.markdown("One training step of a tiny network (2 inputs → ReLU hidden layer
             "on a small batch, computed by hand in NumPy. Every number below equals what nnlib computes "
             "for the same weights.")
 
-config, lr = learn.backprop_controls()
-X, y, weights, stage = learn.backprop_state(config)
-learn.backprop_summary(config, lr)
+config, lr = backprop_page.backprop_controls()
+X, y, weights, stage = backprop_page.backprop_state(config)
+backprop_page.backprop_summary(config, lr)
 step = walk.forward_backward(X, y, weights)
 
-learn.stage_navigation(stage)
-learn.stage_section(step, stage, lr)
-learn.gradient_check_section(step)
+backprop_page.stage_navigation(stage)
+backprop_page.stage_section(step, stage, lr)
+backprop_page.gradient_check_section(step)

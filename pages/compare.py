@@ -2,15 +2,17 @@
 
 import streamlit as st
 
-from ui import experiments, routing
+from ui.web import routing
+from ui.web.experiments import compare as compare_page
+from ui.web.experiments import setup as setup
 
 routing.through_app()
 
 st.title("Compare runs")
-base, data = experiments.base_setup()
-experiments.setup_caption(base, data)
-changes = experiments.compare_settings(base)
-experiments.comparison_for(base, data, changes)
-experiments.compare_controls()
-experiments.compare_panel()
-experiments.compare_download()
+base, data = setup.base_setup()
+setup.setup_caption(base, data)
+changes = compare_page.compare_settings(base)
+compare_page.comparison_for(base, data, changes)
+compare_page.compare_controls()
+compare_page.compare_panel()
+compare_page.compare_download()

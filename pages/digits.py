@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ui import learn, routing
+from ui.web import routing
+from ui.web.learn import digits as digits_page
 
 routing.through_app()
 
@@ -11,8 +12,8 @@ st.markdown("The tutorial's Keras model (Dense → Dropout → Dense softmax) ru
             "reads the 1,797 handwritten 8×8 digits shipped with nnlib, 75 % for training and 25 % held out "
             "(stratified, fixed seed). The code below follows the controls on the left.")
 
-config = learn.digits_controls()
-learn.digits_code_section(config)
-learn.digits_training_section(config)
-learn.digits_results_section()
-learn.drawing_section()
+config = digits_page.digits_controls()
+digits_page.digits_code_section(config)
+digits_page.digits_training_section(config)
+digits_page.digits_results_section()
+digits_page.drawing_section()

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from ui import workshop
+from ui.web import lessons as lessons_page
 
 st.title("Lessons")
 st.caption("Each lesson opens the Playground with a complete setup. Press Play, watch, then change settings "
            "to reach the goal. A lesson can also be shared as a link: add `?lesson=NAME` to the Playground's address.")
-workshop.lesson_cards()
-workshop.instructor_links()
+lessons_page.lesson_cards()
+lessons_page.instructor_links()

@@ -2,18 +2,21 @@
 
 import streamlit as st
 
-from ui import controls, live, state, timetravel, workshop
+from ui.web import lessons as lessons_page
+from ui.web import state
+from ui.web.playground import controls, live, timetravel
+from ui.web.playground import export as export_panel
 
 st.title("Playground")
 controls.read_url_once()
 config = controls.sidebar()
 controls.write_url(config)
 run = state.run_for(config)
-workshop.lesson_banner()
+lessons_page.lesson_banner()
 controls.notices_box()
 live.problem_caption(run)
 live.run_controls(run)
 live.view_options()
 live.training_panel()
 timetravel.panel(run)
-workshop.export_panel(run)
+export_panel.export_panel(run)

@@ -2,13 +2,15 @@
 
 import streamlit as st
 
-from ui import experiments, routing
+from ui.web import routing
+from ui.web.experiments import setup as setup
+from ui.web.experiments import sweep as sweep_page
 
 routing.through_app()
 
 st.title("Sweeps")
-base, data = experiments.base_setup()
-experiments.setup_caption(base, data)
-plan = experiments.sweep_setup(base)
-experiments.sweep_controls(plan)
-experiments.sweep_panel(plan, data)
+base, data = setup.base_setup()
+setup.setup_caption(base, data)
+plan = sweep_page.sweep_setup(base)
+sweep_page.sweep_controls(plan)
+sweep_page.sweep_panel(plan, data)

@@ -4,7 +4,7 @@ import math
 import tomllib
 from pathlib import Path
 
-from ui import limits
+from ui.core import limits
 
 CONFIG = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
 

@@ -1,5 +1,5 @@
 """What the canvas views draw, in real Chromium but without a server: each view's script (shared.js in
-front, as ui/canvas.py sends it) is mounted on a blank page with a payload from the Python builders, and
+front, as ui/web/canvas.py sends it) is mounted on a blank page with a payload from the Python builders, and
 the test reads the texts it drew (every fillText, with its left and right edge) and its pixels.
 
 Issue 14: the rightmost epoch label was clipped ("20000" read "2000"); a diverged R² labelled its axis
@@ -16,12 +16,13 @@ import numpy as np
 import pytest
 
 from nnlib import features
-from ui import charts, health, network_view
-from ui.config import DEFAULT
-from ui.png import png_data_uri
-from ui.run import History, PlaygroundRun, make_data
+from ui.core import health
+from ui.core.config import DEFAULT
+from ui.core.run import History, PlaygroundRun, make_data
+from ui.render import charts, network_view
+from ui.render.png import png_data_uri
 
-COMPONENTS = Path(__file__).resolve().parents[2] / "ui" / "components"
+COMPONENTS = Path(__file__).resolve().parents[2] / "ui" / "web" / "components"
 
 # Every fillText and clearRect on a canvas, in CSS pixels: canvas.nnpgTexts holds what its last paint drew
 # (sized() clears the whole canvas first). Rotated texts (the axis titles) are marked and skipped.
@@ -37,7 +38,7 @@ RECORD_TEXTS = """() => {
   };
 }"""
 
-# Load a view's script as ui/canvas.py builds it and mount it with `data`, as Streamlit would.
+# Load a view's script as ui/web/canvas.py builds it and mount it with `data`, as Streamlit would.
 MOUNT = """async ([js, data]) => {
   const url = URL.createObjectURL(new Blob([js], { type: "text/javascript" }));
   const view = await import(url);
@@ -75,7 +76,7 @@ def texts(page, selector: str) -> tuple[list[dict], float]:
 
 
 def live_payload(epochs: int, *, kind: str = "binary", loss=None, score=None, log_loss=False, image=None) -> dict:
-    """The Playground's live-view payload (ui/charts.py) for a run of ``epochs`` epochs; ``loss`` and
+    """The Playground's live-view payload (ui/render/charts.py) for a run of ``epochs`` epochs; ``loss`` and
     ``score`` (callables epoch -> value) replace the curves' values after thinning, exactly as given."""
     dataset = "plane" if kind == "regression" else "gauss"
     data = make_data(replace(DEFAULT, dataset=dataset))
@@ -194,7 +195,7 @@ def test_a_point_on_a_background_of_its_own_colour_has_an_outline_of_3_to_1_cont
 
 # --- the network diagram's legend ------------------------------------------------------------------------
 def diagram_payload(**changes) -> dict:
-    """The diagram's payload (ui/network_view.py) for a fresh run of DEFAULT with ``changes``."""
+    """The diagram's payload (ui/render/network_view.py) for a fresh run of DEFAULT with ``changes``."""
     config = replace(DEFAULT, **changes)
     run = PlaygroundRun(config, make_data(config))
     dense = [layer for layer in run.model.layers if layer.kind == "Dense"]

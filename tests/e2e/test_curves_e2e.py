@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from conftest import assert_no_exception, wait_for_app
 
-from ui import charts
+from ui.render import charts
 
 ISSUE_URL = "/?dataset=gauss&optimizer=adam&learning_rate=0.3&layers=8,8"
 EPOCHS = 150

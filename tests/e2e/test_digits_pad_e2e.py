@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from test_learn_pages_e2e import PAGES, WAIT, open_page, settle
 
-from ui import digits_model as digits
+from ui.core.learn import digits
 
 TITLE, LAST_TEXT = PAGES[1][1:]
 PAD = ".nnpg-digits canvas.pad"

@@ -5,7 +5,7 @@ import pytest
 from conftest import assert_no_exception, free_port, start_server, stop_server
 from playwright.sync_api import expect
 
-from ui import digits_model as digits
+from ui.core.learn import digits
 
 # path, title, and a text the script draws near its end: once it shows, the run has arrived
 PAGES = [

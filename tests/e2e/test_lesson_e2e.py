@@ -2,7 +2,7 @@
 
 from conftest import assert_no_exception, wait_for_app
 
-from ui.lessons import LESSONS
+from ui.core.lessons import LESSONS
 
 EPOCH_AT_LEAST = (
     "n => { const m = [...document.querySelectorAll('[data-testid=stMetric]')]"

@@ -30,7 +30,7 @@ SLOW_SECONDS = 1.0
 SLOW_SERVER = f"""
 import sys, time
 sys.path.insert(0, ".")
-from ui import controls
+from ui.web.playground import controls
 draw = controls._feature_controls
 def slow_feature_controls():
     time.sleep({SLOW_SECONDS})

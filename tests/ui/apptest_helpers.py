@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from ui import state
+from ui.web import state
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 60

@@ -7,7 +7,7 @@ from pathlib import Path
 from apptest_helpers import run_coroutine
 from streamlit.web.server.app_discovery import discover_asgi_app
 
-from ui import pacing
+from ui.core import pacing
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -25,7 +25,7 @@ def test_streamlit_run_finds_the_asgi_app():
 
 
 def test_the_app_warms_up_and_tells_the_pacer_about_page_loads(monkeypatch):
-    monkeypatch.delitem(sys.modules, "ui.learn_charts", raising=False)  # restored after the test
+    monkeypatch.delitem(sys.modules, "ui.render.learn_charts", raising=False)  # restored after the test
     module = _import_app_module()
     assert module.app.script_path == APP
     assert [m.cls for m in module.app._user_middleware] == [pacing.PageLoads]
@@ -35,4 +35,4 @@ def test_the_app_warms_up_and_tells_the_pacer_about_page_loads(monkeypatch):
             pass
 
     run_coroutine(start_and_stop())
-    assert "ui.learn_charts" in sys.modules
+    assert "ui.render.learn_charts" in sys.modules

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from ui import backprop_walk as walk
+from ui.core.learn import backprop as walk
 
 CONFIGS = [
     walk.WalkConfig("xor", 3, 4, 0),

@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from ui import charts
-from ui.config import Config
-from ui.run import History, make_data
+from ui.core.config import Config
+from ui.core.run import History, make_data
+from ui.render import charts
 
 
 def test_binary_output_maps_probability_to_orange_neutral_blue():

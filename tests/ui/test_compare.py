@@ -1,4 +1,4 @@
-"""Compare runs (ui/compare.py and its table and view builders): shared data and seed, lockstep, results."""
+"""Compare runs (ui/core/compare.py and its table and view builders): shared data and seed, lockstep, results."""
 
 import json
 import threading
@@ -8,10 +8,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from ui import compare, experiment_charts, limits
-from ui.compare import Comparison, RunChanges
-from ui.config import DEFAULT
-from ui.run import History, make_data
+from ui.core import compare, limits
+from ui.core.compare import Comparison, RunChanges
+from ui.core.config import DEFAULT
+from ui.core.run import History, make_data
+from ui.render import experiment_charts
 
 BASE = replace(DEFAULT, samples=120)
 CHANGES = [RunChanges(), RunChanges(learning_rate=0.3), RunChanges(optimizer="adam", activation="relu")]

@@ -6,9 +6,9 @@ from dataclasses import fields
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ui import config as cfg
-from ui import limits
-from ui.config import DEFAULT, Config, from_query, to_query
+from ui.core import config as cfg
+from ui.core import limits
+from ui.core.config import DEFAULT, Config, from_query, to_query
 
 
 def test_defaults_need_no_parameters():

@@ -1,11 +1,12 @@
 """The Digits page's drawing pad, Python side: what a browser may send (``digits_model.read_pad``) and what a
-stroke does to the session (``learn.receive_stroke``). The pad in a real browser: tests/e2e/test_digits_pad_e2e.py."""
+stroke does to the session (``digits_page.receive_stroke``).
+The pad in a real browser: tests/e2e/test_digits_pad_e2e.py."""
 
 import numpy as np
 import pytest
 
-from ui import digits_model as digits
-from ui import learn
+from ui.core.learn import digits
+from ui.web.learn import digits as digits_page
 
 KEPT = "the drawing is kept as it was."
 
@@ -57,15 +58,15 @@ def test_a_clean_grid_is_read_row_by_row():
 
 def test_a_stroke_replaces_the_drawing_and_a_rejected_one_resets_the_pad():
     state = {}
-    learn.receive_stroke(state, [4] * 64)
-    assert (state[learn.DIGITS_PIXELS] == 4).all()
-    assert learn.DIGITS_PAD_VERSION not in state  # the pad already shows this: nothing to send back
-    learn.receive_stroke(state, [4] * 63)
-    assert (state[learn.DIGITS_PIXELS] == 4).all()  # kept
-    assert state[learn.DIGITS_PAD_VERSION] == 1  # the pad takes the kept drawing again
-    assert state[learn.DIGITS_PAD_PROBLEM].startswith("The drawing pad sent 63 values")
-    learn.receive_stroke(state, [5] * 64)
-    assert learn.DIGITS_PAD_PROBLEM not in state and state[learn.DIGITS_PAD_VERSION] == 1
+    digits_page.receive_stroke(state, [4] * 64)
+    assert (state[digits_page.DIGITS_PIXELS] == 4).all()
+    assert digits_page.DIGITS_PAD_VERSION not in state  # the pad already shows this: nothing to send back
+    digits_page.receive_stroke(state, [4] * 63)
+    assert (state[digits_page.DIGITS_PIXELS] == 4).all()  # kept
+    assert state[digits_page.DIGITS_PAD_VERSION] == 1  # the pad takes the kept drawing again
+    assert state[digits_page.DIGITS_PAD_PROBLEM].startswith("The drawing pad sent 63 values")
+    digits_page.receive_stroke(state, [5] * 64)
+    assert digits_page.DIGITS_PAD_PROBLEM not in state and state[digits_page.DIGITS_PAD_VERSION] == 1
 
 
 def test_the_true_label_stays_until_the_copied_digit_is_drawn_on():
@@ -74,16 +75,16 @@ def test_the_true_label_stays_until_the_copied_digit_is_drawn_on():
     assert label == split.y_val[3]
     np.testing.assert_array_equal(image.ravel(), split.X_val[3] * 16)  # the UCI grey levels, exactly
     assert digits.validation_digit(3 + len(split.y_val))[1] == label  # wraps around
-    state = {learn.DIGITS_PIXELS: image, learn.DIGITS_COPIED: (3, label)}
-    learn.receive_stroke(state, image.ravel().tolist())  # a stroke that changed nothing (erasing on blank)
-    assert state[learn.DIGITS_COPIED] == (3, label)
-    learn.receive_stroke(state, [0] * 64)
-    assert state[learn.DIGITS_COPIED] is None
+    state = {digits_page.DIGITS_PIXELS: image, digits_page.DIGITS_COPIED: (3, label)}
+    digits_page.receive_stroke(state, image.ravel().tolist())  # a stroke that changed nothing (erasing on blank)
+    assert state[digits_page.DIGITS_COPIED] == (3, label)
+    digits_page.receive_stroke(state, [0] * 64)
+    assert state[digits_page.DIGITS_COPIED] is None
 
 
 def test_grey_levels_print_as_the_uci_digits_do():
     pixels = np.arange(64).reshape(8, 8) % 17
-    lines = learn.grey_levels_text(pixels).splitlines()
+    lines = digits_page.grey_levels_text(pixels).splitlines()
     assert lines[0] == " 0  1  2  3  4  5  6  7"
     assert lines[2] == "16  0  1  2  3  4  5  6"
     assert len(lines) == 8

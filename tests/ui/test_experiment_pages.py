@@ -8,8 +8,12 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from ui import experiments, limits, state, timetravel
-from ui import sweep as sw
+from ui.core import limits
+from ui.core import sweep as sw
+from ui.web import state
+from ui.web.experiments import compare as compare_page
+from ui.web.experiments import sweep as sweep_page
+from ui.web.playground import timetravel
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 60
@@ -47,7 +51,7 @@ def table_column(view: dict, name: str) -> list[str]:
 def test_compare_renders_steps_and_plays_in_lockstep():
     at = open_page("pages/compare.py", {"samples": "100"})
     assert at.title[0].value == "Compare runs"
-    comparison = at.session_state[experiments.CMP]
+    comparison = at.session_state[compare_page.CMP]
     playground = at.session_state[state.RUN]
     assert len(comparison.runs) == 3 and comparison.epoch == 0
     assert comparison.data is playground.data  # the Playground's own arrays
@@ -72,7 +76,7 @@ def test_compare_renders_steps_and_plays_in_lockstep():
 def test_while_playing_the_heading_the_curves_and_the_table_show_the_same_epoch():
     at = open_page("pages/compare.py", {"samples": "100"})
     click(at, "Play")
-    comparison = at.session_state[experiments.CMP]
+    comparison = at.session_state[compare_page.CMP]
     seen = []
     for _ in range(12):
         at.run()
@@ -87,36 +91,36 @@ def test_compare_without_a_playground_run_keeps_its_runs_across_reruns():
     at = open_page(query={"samples": "100"})
     del at.session_state[state.RUN]  # as if the session had opened the Compare page directly
     at.switch_page("pages/compare.py").run()
-    comparison = at.session_state[experiments.CMP]
+    comparison = at.session_state[compare_page.CMP]
     click(at, "Step")
     click(at, "Step")
-    assert at.session_state[experiments.CMP] is comparison and comparison.epoch == 2
+    assert at.session_state[compare_page.CMP] is comparison and comparison.epoch == 2
 
 
 def test_changing_a_run_setting_restarts_all_runs_and_fewer_runs_can_be_compared():
     at = open_page("pages/compare.py", {"samples": "100"})
     click(at, "Step")
-    at.selectbox(key=experiments._field_key(0, "optimizer")).set_value("rmsprop").run()
-    comparison = at.session_state[experiments.CMP]
+    at.selectbox(key=compare_page._field_key(0, "optimizer")).set_value("rmsprop").run()
+    comparison = at.session_state[compare_page.CMP]
     assert comparison.epoch == 0 and comparison.runs[0].config.optimizer == "rmsprop"
     assert any("restarted" in i.value for i in at.info)
-    at.segmented_control(key=experiments.CMP_COUNT).set_value(2).run()
+    at.segmented_control(key=compare_page.CMP_COUNT).set_value(2).run()
     assert not at.exception
-    assert len(at.session_state[experiments.CMP].runs) == 2
+    assert len(at.session_state[compare_page.CMP].runs) == 2
 
 
 # --- Sweeps ----------------------------------------------------------------------------------------------------
 def start_lr_sweep(count: int, epochs: int) -> AppTest:
     at = open_page("pages/sweep.py", {"samples": "100"})
-    at.number_input(key=experiments.SW_EPOCHS).set_value(epochs).run()
-    at.number_input(key=experiments.SW_LR_COUNT).set_value(count).run()
+    at.number_input(key=sweep_page.SW_EPOCHS).set_value(epochs).run()
+    at.number_input(key=sweep_page.SW_LR_COUNT).set_value(count).run()
     return click(at, "Run sweep")
 
 
 def test_a_small_sweep_runs_to_the_end_and_shows_its_results():
     at = start_lr_sweep(count=3, epochs=4)
     assert any(f"{limits.MAX_SWEEP_RUNS} runs" in c.value for c in at.caption)  # the cap is on the page
-    job = at.session_state[experiments.SW_JOB]
+    job = at.session_state[sweep_page.SW_JOB]
     for _ in range(5):
         if job.finished:
             break
@@ -132,9 +136,9 @@ def test_results_of_other_settings_say_so():
     at = start_lr_sweep(count=2, epochs=3)
     for _ in range(4):
         at.run()
-    assert at.session_state[experiments.SW_JOB].status == "done"
+    assert at.session_state[sweep_page.SW_JOB].status == "done"
     assert not any("changed since this sweep ran" in i.value for i in at.info)
-    at.number_input(key=experiments.SW_EPOCHS).set_value(4).run()
+    at.number_input(key=sweep_page.SW_EPOCHS).set_value(4).run()
     assert any("settings above changed since this sweep ran" in i.value for i in at.info)
     click(at, "Run sweep")
     assert not any("changed since this sweep ran" in i.value for i in at.info)
@@ -142,7 +146,7 @@ def test_results_of_other_settings_say_so():
 
 def test_cancel_stops_a_sweep_between_runs():
     at = start_lr_sweep(count=4, epochs=3)
-    job = at.session_state[experiments.SW_JOB]
+    job = at.session_state[sweep_page.SW_JOB]
     done = len(job.results)
     assert 1 <= done < 4
     click(at, "Cancel")
@@ -165,7 +169,7 @@ def test_a_cancel_during_a_run_drops_that_run_and_the_page_never_changes_after(m
     """The user's case: Cancel is clicked while a run trains in another script thread (an earlier tick);
     that run ends after the page said "Cancelled after n". It must not become n + 1."""
     at = start_lr_sweep(count=6, epochs=3)
-    job = at.session_state[experiments.SW_JOB]
+    job = at.session_state[sweep_page.SW_JOB]
     real, inside, release = sw.train_one, threading.Event(), threading.Event()
 
     def slow_train_one(*args):
@@ -200,11 +204,11 @@ def test_the_summary_never_celebrates_a_chance_level_sweep(monkeypatch):
                 "loss_curve": [0.7, 0.69]}
 
     monkeypatch.setattr(sw, "train_one", chance_level)
-    at.number_input(key=experiments.SW_LR_COUNT).set_value(3).run()
+    at.number_input(key=sweep_page.SW_LR_COUNT).set_value(3).run()
     click(at, "Run sweep")
     for _ in range(5):
         at.run()
-    assert at.session_state[experiments.SW_JOB].status == "done"
+    assert at.session_state[sweep_page.SW_JOB].status == "done"
     assert not at.success, [s.value for s in at.success]
     assert any("No run learned beyond chance" in w.value and f"{chance:.3f}" in w.value for w in at.warning)
 
@@ -219,8 +223,8 @@ def test_the_summary_names_the_best_score_and_the_lowest_loss(monkeypatch):
                 "test_score": accuracy, "diverged": False, "seconds": 0.01, "loss_curve": [1.0, loss]}
 
     monkeypatch.setattr(sw, "train_one", fixed)
-    at.select_slider(key=experiments.SW_LR_RANGE).set_value((0.001, 1.0)).run()
-    at.number_input(key=experiments.SW_LR_COUNT).set_value(3).run()
+    at.select_slider(key=sweep_page.SW_LR_RANGE).set_value((0.001, 1.0)).run()
+    at.number_input(key=sweep_page.SW_LR_COUNT).set_value(3).run()
     click(at, "Run sweep")
     for _ in range(5):
         at.run()
@@ -246,7 +250,7 @@ def test_a_diverged_run_shows_dashes_not_none_in_the_table(monkeypatch):
                 "test_score": value, "diverged": gone, "seconds": 0.01, "loss_curve": [1.0, 0.5]}
 
     monkeypatch.setattr(sw, "train_one", one_diverges)
-    at.number_input(key=experiments.SW_LR_COUNT).set_value(2).run()
+    at.number_input(key=sweep_page.SW_LR_COUNT).set_value(2).run()
     click(at, "Run sweep")
     for _ in range(4):
         at.run()
@@ -258,7 +262,7 @@ def test_a_diverged_run_shows_dashes_not_none_in_the_table(monkeypatch):
 
 def test_a_grid_over_the_cap_is_cut_and_says_so():
     at = open_page("pages/sweep.py")
-    at.segmented_control(key=experiments.SW_MODE).set_value(experiments.GRID_MODE).run()
+    at.segmented_control(key=sweep_page.SW_MODE).set_value(sweep_page.GRID_MODE).run()
     at.multiselect(key="sw_values_learning_rate").set_value([0.001, 0.003, 0.01, 0.03, 0.1, 0.3]).run()
     at.multiselect(key="sw_values_units").set_value([1, 2, 3, 4, 6, 8]).run()
     assert not at.exception

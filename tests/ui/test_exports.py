@@ -15,11 +15,11 @@ import pytest
 
 import nnlib
 from nnlib import datasets, features
-from ui import exports
-from ui.config import Config
-from ui.exports import ImportRejected
-from ui.lessons import LESSONS
-from ui.run import PlaygroundRun, make_data
+from ui.core import exports
+from ui.core.config import Config
+from ui.core.exports import ImportRejected
+from ui.core.lessons import LESSONS
+from ui.core.run import PlaygroundRun, make_data
 
 ROOT = Path(__file__).resolve().parents[2]
 

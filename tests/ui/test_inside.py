@@ -15,9 +15,12 @@ from streamlit.testing.v1 import AppTest
 
 import nnlib
 from nnlib import features
-from ui import charts, health, inside, live, network_charts, network_view, state
-from ui.config import DEFAULT, HIDDEN_ACTIVATIONS
-from ui.run import PlaygroundRun, make_data
+from ui.core import health
+from ui.core.config import DEFAULT, HIDDEN_ACTIVATIONS
+from ui.core.run import PlaygroundRun, make_data
+from ui.render import charts, network_charts, network_view
+from ui.web import state
+from ui.web.playground import inside, live
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 ALL_FEATURES = tuple(features.FEATURES)
@@ -340,7 +343,7 @@ def show_tab(at: AppTest, tab: str) -> AppTest:
 
 def diagram(at: AppTest) -> dict:
     element = next(e for e in at.get("bidi_component") if e.key == inside.NETWORK)
-    return json.loads(element.proto.bytes)  # the view's data is JSON in bytes (ui/canvas.py)
+    return json.loads(element.proto.bytes)  # the view's data is JSON in bytes (ui/web/canvas.py)
 
 
 def chart(at: AppTest, key: str) -> dict:

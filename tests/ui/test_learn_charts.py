@@ -4,9 +4,9 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from ui import backprop_walk as walk
-from ui import learn_charts as charts
-from ui.backprop_walk import Panel
+from ui.core.learn import backprop as walk
+from ui.core.learn.backprop import Panel
+from ui.render import learn_charts as charts
 
 
 def _panels():

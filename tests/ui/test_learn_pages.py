@@ -16,9 +16,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from nnlib import activations as nn_activations
-from ui import backprop_walk as walk
-from ui import digits_model as digits
-from ui import learn
+from ui.core.learn import activations as activation_lab
+from ui.core.learn import backprop as walk
+from ui.core.learn import digits
+from ui.web.learn import backprop as backprop_page
+from ui.web.learn import digits as digits_page
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -67,7 +69,7 @@ def test_backprop_steps_through_all_eight_stages_and_back():
         assert at.latex and at.code, "every stage shows its equation and its code"
     assert seen == [f"Stage {i + 1} of 8: {s.title}" for i, s in enumerate(walk.STAGES)]
     assert at.button(key="backprop_next").proto.disabled
-    assert at.session_state[learn.BACKPROP_STAGE] == 7
+    assert at.session_state[backprop_page.BACKPROP_STAGE] == 7
     at.button(key="backprop_prev").click().run()
     assert at.subheader[0].value.startswith("Stage 7 of 8")
 
@@ -77,8 +79,8 @@ def test_backprop_stage_callback_is_idempotent_and_clamped():
     # two clicks rendered from the same page both carry "go to stage 2": the second changes nothing
     next_button = at.button(key="backprop_next")
     next_button.click().run()
-    assert at.session_state[learn.BACKPROP_STAGE] == 1
-    at.session_state[learn.BACKPROP_STAGE] = 42  # whatever lands in state, the page clamps it
+    assert at.session_state[backprop_page.BACKPROP_STAGE] == 1
+    at.session_state[backprop_page.BACKPROP_STAGE] = 42  # whatever lands in state, the page clamps it
     at.run()
     assert not at.exception
     assert at.subheader[0].value.startswith("Stage 8 of 8")
@@ -88,7 +90,7 @@ def test_backprop_page_shows_nnlibs_numbers():
     """Stage 1 and 2 heatmaps hold exactly nnlib's layer_outputs; the gradient table holds
     loss_and_gradients, for the page's default seed."""
     at = open_page("pages/backprop.py")
-    config = at.session_state[learn.BACKPROP_CONFIG]
+    config = at.session_state[backprop_page.BACKPROP_CONFIG]
     model = walk.build_model(config.hidden, 0.1, config.seed)
     X, y = walk.make_batch(config)
     hidden, output = model.layer_outputs(X)
@@ -112,7 +114,7 @@ def test_apply_update_equals_train_on_batch_and_the_walk_continues():
     at.select_slider(key="backprop_lr").set_value(0.3).run()
     for _ in range(7):
         at.button(key="backprop_next").click().run()
-    config = at.session_state[learn.BACKPROP_CONFIG]
+    config = at.session_state[backprop_page.BACKPROP_CONFIG]
     model = walk.build_model(config.hidden, 0.3, config.seed)
     X, y = walk.make_batch(config)
     loss_before = model.train_on_batch(X, y)
@@ -121,9 +123,9 @@ def test_apply_update_equals_train_on_batch_and_the_walk_continues():
     apply = at.button(key="backprop_apply")
     apply.click().run()
     assert not at.exception
-    for mine, theirs in zip(at.session_state[learn.BACKPROP_WEIGHTS], model.get_weights(), strict=True):
+    for mine, theirs in zip(at.session_state[backprop_page.BACKPROP_WEIGHTS], model.get_weights(), strict=True):
         np.testing.assert_allclose(mine, theirs, rtol=1e-12, atol=1e-15)
-    (before, after, lr), = at.session_state[learn.BACKPROP_UPDATES]
+    (before, after, lr), = at.session_state[backprop_page.BACKPROP_UPDATES]
     assert (before, lr) == (pytest.approx(loss_before, rel=1e-12), 0.3)
     assert after == pytest.approx(loss_after, rel=1e-12)
     assert at.subheader[0].value.startswith("Stage 1 of 8")  # back to the start, from the new weights
@@ -134,8 +136,8 @@ def test_apply_update_equals_train_on_batch_and_the_walk_continues():
     for _ in range(7):
         at.button(key="backprop_next").click().run()
     at.button(key="backprop_apply").click().run()
-    assert len(at.session_state[learn.BACKPROP_UPDATES]) == 2
-    for mine, theirs in zip(at.session_state[learn.BACKPROP_WEIGHTS], model.get_weights(), strict=True):
+    assert len(at.session_state[backprop_page.BACKPROP_UPDATES]) == 2
+    for mine, theirs in zip(at.session_state[backprop_page.BACKPROP_WEIGHTS], model.get_weights(), strict=True):
         np.testing.assert_allclose(mine, theirs, rtol=1e-12, atol=1e-15)
 
 
@@ -143,14 +145,14 @@ def test_a_stale_apply_click_does_nothing():
     """The button carries the update count it was drawn with; if an update happened since (a double
     click), the click changes nothing."""
     at = open_page("pages/backprop.py")
-    at.session_state[learn.BACKPROP_STAGE] = 7
+    at.session_state[backprop_page.BACKPROP_STAGE] = 7
     at.run()
-    weights = at.session_state[learn.BACKPROP_WEIGHTS]
-    at.session_state[learn.BACKPROP_UPDATES] = [(1.0, 0.9, 0.1)]  # as if the first click already landed
+    weights = at.session_state[backprop_page.BACKPROP_WEIGHTS]
+    at.session_state[backprop_page.BACKPROP_UPDATES] = [(1.0, 0.9, 0.1)]  # as if the first click already landed
     at.button(key="backprop_apply").click().run()
     assert not at.exception
-    assert len(at.session_state[learn.BACKPROP_UPDATES]) == 1
-    assert at.session_state[learn.BACKPROP_WEIGHTS] is weights
+    assert len(at.session_state[backprop_page.BACKPROP_UPDATES]) == 1
+    assert at.session_state[backprop_page.BACKPROP_WEIGHTS] is weights
 
 
 def test_a_module_reload_does_not_restart_the_walk():
@@ -166,10 +168,10 @@ def test_a_module_reload_does_not_restart_the_walk():
         spec.loader.exec_module(old_module)
     finally:
         del sys.modules[spec.name]
-    current = at.session_state[learn.BACKPROP_CONFIG]
+    current = at.session_state[backprop_page.BACKPROP_CONFIG]
     stale = old_module.WalkConfig(**dataclasses.asdict(current))
     assert stale != current  # the trap: dataclass == also compares the class
-    at.session_state[learn.BACKPROP_CONFIG] = stale
+    at.session_state[backprop_page.BACKPROP_CONFIG] = stale
     at.run()
     assert not at.exception
     assert at.subheader[0].value.startswith("Stage 3 of 8")
@@ -180,15 +182,15 @@ def test_changing_the_network_resets_but_the_learning_rate_keeps_the_weights():
     for _ in range(7):
         at.button(key="backprop_next").click().run()
     at.button(key="backprop_apply").click().run()
-    moved = at.session_state[learn.BACKPROP_WEIGHTS]
+    moved = at.session_state[backprop_page.BACKPROP_WEIGHTS]
     at.select_slider(key="backprop_lr").set_value(0.01).run()
-    assert at.session_state[learn.BACKPROP_WEIGHTS] is moved
+    assert at.session_state[backprop_page.BACKPROP_WEIGHTS] is moved
     at.slider(key="backprop_hidden").set_value(5).run()
     assert not at.exception
-    W1 = at.session_state[learn.BACKPROP_WEIGHTS][0]
-    assert W1.shape == (2, 5) and at.session_state[learn.BACKPROP_UPDATES] == []
+    W1 = at.session_state[backprop_page.BACKPROP_WEIGHTS][0]
+    assert W1.shape == (2, 5) and at.session_state[backprop_page.BACKPROP_UPDATES] == []
     at.button(key="backprop_reset").click().run()
-    np.testing.assert_array_equal(at.session_state[learn.BACKPROP_WEIGHTS][0], W1)
+    np.testing.assert_array_equal(at.session_state[backprop_page.BACKPROP_WEIGHTS][0], W1)
 
 
 # ====================================================================================================
@@ -275,10 +277,10 @@ def train_on_page(epochs: int = 2) -> AppTest:
 def test_digits_trains_on_the_page_and_keeps_its_results():
     at = train_on_page(epochs=2)
     state = at.session_state
-    results, model = state[learn.DIGITS_RESULTS], state[learn.DIGITS_MODEL]
+    results, model = state[digits_page.DIGITS_RESULTS], state[digits_page.DIGITS_MODEL]
     split = digits.load_split(True)
-    assert state[learn.DIGITS_TRAINED_CONFIG].epochs == 2
-    assert len(state[learn.DIGITS_HISTORY]["val_accuracy"]) == 2
+    assert state[digits_page.DIGITS_TRAINED_CONFIG].epochs == 2
+    assert len(state[digits_page.DIGITS_HISTORY]["val_accuracy"]) == 2
     assert results.confusion.sum() == len(split.y_val) == 451
     cm_fig = figure(at, "digits_confusion")
     assert array(cm_fig["data"][0]["z"]).sum() == 451
@@ -290,17 +292,17 @@ def test_digits_trains_on_the_page_and_keeps_its_results():
     # reruns (another widget, a rerun) keep the very same model and results
     at.button(key="digits_copy").click().run()
     at.run()
-    assert at.session_state[learn.DIGITS_MODEL] is model
-    assert at.session_state[learn.DIGITS_RESULTS] is results
+    assert at.session_state[digits_page.DIGITS_MODEL] is model
+    assert at.session_state[digits_page.DIGITS_RESULTS] is results
     # changing a control does not retrain or drop the results either
     at.slider(key="digits_epochs").set_value(3).run()
-    assert at.session_state[learn.DIGITS_MODEL] is model
+    assert at.session_state[digits_page.DIGITS_MODEL] is model
     assert any("controls changed" in c.value for c in at.caption)
 
 
 def pad_data(at: AppTest) -> dict:
-    """What the page sends the drawing pad: {pixels, version} (JSON in bytes, ui/canvas.py)."""
-    element = next(e for e in at.get("bidi_component") if e.key == learn.DIGITS_PAD)
+    """What the page sends the drawing pad: {pixels, version} (JSON in bytes, ui/web/canvas.py)."""
+    element = next(e for e in at.get("bidi_component") if e.key == digits_page.DIGITS_PAD)
     return json.loads(element.proto.bytes)
 
 
@@ -309,14 +311,15 @@ def grey_levels_shown(at: AppTest) -> np.ndarray:
     return np.array([[int(v) for v in line.split()] for line in at.code[-1].value.splitlines()])
 
 
-PAD_KEYS = (learn.DIGITS_PIXELS, learn.DIGITS_PAD_VERSION, learn.DIGITS_PAD_PROBLEM, learn.DIGITS_COPIED)
+PAD_KEYS = (digits_page.DIGITS_PIXELS, digits_page.DIGITS_PAD_VERSION, digits_page.DIGITS_PAD_PROBLEM,
+            digits_page.DIGITS_COPIED)
 
 
 def stroke(at: AppTest, value) -> None:
-    """As the pad's stroke callback does (``learn.receive_stroke``), then the rerun. AppTest cannot send a
+    """As the pad's stroke callback does (``digits_page.receive_stroke``), then the rerun. AppTest cannot send a
     component's trigger, and its session state has no ``get``/``pop``: the keys go through a dict."""
     state = {key: at.session_state[key] for key in PAD_KEYS if key in at.session_state}
-    learn.receive_stroke(state, value)
+    digits_page.receive_stroke(state, value)
     for key in PAD_KEYS:
         if key in state:
             at.session_state[key] = state[key]
@@ -331,7 +334,7 @@ def test_drawn_digit_goes_through_the_same_model():
     one = np.zeros((8, 8), dtype=int)
     one[1:7, 4], one[1, 3], one[6, 3:6] = 16, 9, 12  # a "1" with grey levels, as the pad would send it
     stroke(at, one.ravel().tolist())
-    model = at.session_state[learn.DIGITS_MODEL]
+    model = at.session_state[digits_page.DIGITS_MODEL]
     split = digits.load_split(True)
     expected = model.predict((one.reshape(1, 64) / 16 - split.mean) / split.scale)[0]
     shown = array(figure(at, "digits_drawn_probs")["data"][0]["y"])
@@ -350,7 +353,7 @@ def test_drawn_digit_goes_through_the_same_model():
 def test_copying_a_test_digit_shows_its_grey_levels_and_its_true_label():
     at = train_on_page(epochs=1)
     split = digits.load_split(True)
-    model = at.session_state[learn.DIGITS_MODEL]
+    model = at.session_state[digits_page.DIGITS_MODEL]
     for index in range(2):  # each click takes the next validation image
         version = pad_data(at)["version"]
         at.button(key="digits_copy").click().run()
@@ -386,7 +389,7 @@ def test_a_hostile_pad_value_is_rejected_with_a_message_and_the_pad_is_reset():
 
 def test_digits_before_training_invites_to_train():
     at = open_page("pages/digits.py")
-    assert learn.DIGITS_MODEL not in at.session_state
+    assert digits_page.DIGITS_MODEL not in at.session_state
     assert any("Train" in i.value for i in at.info)
     assert not at.get("plotly_chart")
 
@@ -399,9 +402,10 @@ X_GRID = np.linspace(-6, 6, 601)
 
 @pytest.mark.parametrize("name", nn_activations.names())
 def test_derivative_curve_matches_finite_differences(name):
-    f, df = learn.activation_curves(name, X_GRID)
+    f, df = activation_lab.activation_curves(name, X_GRID)
     h = 1e-6
-    up, down = learn.activation_curves(name, X_GRID + h)[0], learn.activation_curves(name, X_GRID - h)[0]
+    up = activation_lab.activation_curves(name, X_GRID + h)[0]
+    down = activation_lab.activation_curves(name, X_GRID - h)[0]
     numeric = (up - down) / (2 * h)
     away_from_kinks = np.abs(X_GRID) > 1e-3  # relu-likes have a corner at 0
     np.testing.assert_allclose(df[away_from_kinks], numeric[away_from_kinks], rtol=1e-5, atol=1e-7)
@@ -410,14 +414,14 @@ def test_derivative_curve_matches_finite_differences(name):
 @pytest.mark.parametrize("name", [n for n in nn_activations.names() if n != "softmax"])
 def test_curves_are_nnlibs_forward_and_derivative(name):
     act = nn_activations.get(name)
-    f, df = learn.activation_curves(name, X_GRID)
+    f, df = activation_lab.activation_curves(name, X_GRID)
     z = X_GRID[:, None]
     np.testing.assert_array_equal(f, act.forward(z)[:, 0])
     np.testing.assert_allclose(df, act.derivative(z, act.forward(z))[:, 0], rtol=1e-12, atol=1e-15)
 
 
 def test_softmax_curve_is_the_first_component_on_x_and_zero():
-    f, df = learn.activation_curves("softmax", X_GRID)
+    f, df = activation_lab.activation_curves("softmax", X_GRID)
     s = 1 / (1 + np.exp(-X_GRID))
     np.testing.assert_allclose(f, s, rtol=1e-12)
     np.testing.assert_allclose(df, s * (1 - s), rtol=1e-9, atol=1e-15)
@@ -425,38 +429,38 @@ def test_softmax_curve_is_the_first_component_on_x_and_zero():
 
 def test_derivative_check_catches_a_wrong_derivative():
     """Negative control: a sigmoid slope off by a factor of 2 must fail the same comparison."""
-    f, df = learn.activation_curves("sigmoid", X_GRID)
+    f, df = activation_lab.activation_curves("sigmoid", X_GRID)
     numeric = np.gradient(f, X_GRID)
     assert not np.allclose(2 * df, numeric, rtol=1e-3, atol=1e-5)
 
 
 def test_low_slope_intervals():
     x = np.linspace(-6, 6, 1201)
-    _, d = learn.activation_curves("sigmoid", x)
-    (lo1, hi1), (lo2, hi2) = learn.low_slope_intervals(x, d)
+    _, d = activation_lab.activation_curves("sigmoid", x)
+    (lo1, hi1), (lo2, hi2) = activation_lab.low_slope_intervals(x, d)
     assert lo1 == -6 and hi2 == 6 and -2.95 < hi1 < -2.85 and 2.85 < lo2 < 2.95
-    assert learn.low_slope_intervals(x, np.ones_like(x)) == []
-    _, d = learn.activation_curves("relu", x)
-    assert learn.low_slope_intervals(x, d) == [(-6.0, 0.0)]
+    assert activation_lab.low_slope_intervals(x, np.ones_like(x)) == []
+    _, d = activation_lab.activation_curves("relu", x)
+    assert activation_lab.low_slope_intervals(x, d) == [(-6.0, 0.0)]
 
 
 def test_depth_experiment_uses_nnlib_and_shows_vanishing_gradients():
-    result = learn.depth_experiment("sigmoid", 8, ["glorot_uniform"], seed=0)
+    result = activation_lab.depth_experiment("sigmoid", 8, ["glorot_uniform"], seed=0)
     norms = result.grad_norms["glorot_uniform"]
     assert len(norms) == 8 and len(result.spreads["glorot_uniform"]) == 8
     assert norms[0] < norms[-1] / 20  # sigmoid: the first layer hears almost nothing
-    relu = learn.depth_experiment("relu", 8, ["he_normal", "random_normal"], seed=0).grad_norms
+    relu = activation_lab.depth_experiment("relu", 8, ["he_normal", "random_normal"], seed=0).grad_norms
     # too small a spread starves every layer; He keeps the first layer's gradient near the last one's
     assert max(relu["random_normal"]) < min(relu["he_normal"]) / 1e4
     assert 0.1 < relu["he_normal"][0] / relu["he_normal"][-1] < 10
-    again = learn.depth_experiment("sigmoid", 8, ["glorot_uniform"], seed=0).grad_norms["glorot_uniform"]
+    again = activation_lab.depth_experiment("sigmoid", 8, ["glorot_uniform"], seed=0).grad_norms["glorot_uniform"]
     assert again == norms
     with pytest.raises(ValueError, match="depth=11"):
-        learn.depth_experiment("relu", 11, ["he_normal"])
+        activation_lab.depth_experiment("relu", 11, ["he_normal"])
 
 
 def test_every_activation_has_a_note():
-    assert set(nn_activations.names()) <= set(learn.ACTIVATION_NOTES)
+    assert set(nn_activations.names()) <= set(activation_lab.ACTIVATION_NOTES)
 
 
 def test_activation_page_renders_every_activation():
@@ -467,7 +471,7 @@ def test_activation_page_renders_every_activation():
         at.selectbox(key="activations_name").set_value(name).run()
         assert not at.exception, (name, [e.value for e in at.exception])
         fig = figure(at, "activations_curve")
-        _, df = learn.activation_curves(name, x)
+        _, df = activation_lab.activation_curves(name, x)
         np.testing.assert_allclose(array(trace(fig, f"{name}′(x)")["y"]), df, rtol=1e-12, atol=1e-15)
 
 
@@ -475,11 +479,11 @@ def test_activation_page_depth_controls():
     at = open_page("pages/activations.py")
     at.selectbox(key="activations_depth_activation").set_value("tanh").run()
     at.slider(key="activations_depth").set_value(10).run()
-    at.multiselect(key="activations_inits").set_value(list(learn.DEPTH_INITIALIZERS)).run()
+    at.multiselect(key="activations_inits").set_value(list(activation_lab.DEPTH_INITIALIZERS)).run()
     assert not at.exception
     fig = figure(at, "activations_grad_norms")
-    assert len(fig["data"]) == len(learn.DEPTH_INITIALIZERS)
-    expected = learn.depth_experiment("tanh", 10, ["he_normal"], seed=0).grad_norms["he_normal"]
+    assert len(fig["data"]) == len(activation_lab.DEPTH_INITIALIZERS)
+    expected = activation_lab.depth_experiment("tanh", 10, ["he_normal"], seed=0).grad_norms["he_normal"]
     np.testing.assert_allclose(array(trace(fig, "he_normal")["y"]), expected, rtol=1e-12)
     at.multiselect(key="activations_inits").set_value([]).run()
     assert not at.exception and any("at least one" in i.value for i in at.info)

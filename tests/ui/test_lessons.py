@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 import nnlib
-from ui import config as cfg
-from ui import lessons
-from ui.config import Config
-from ui.lessons import LESSONS, Classroom
-from ui.run import PlaygroundRun, make_data
+from ui.core import config as cfg
+from ui.core import lessons
+from ui.core.config import Config
+from ui.core.lessons import LESSONS, Classroom
+from ui.core.run import PlaygroundRun, make_data
 
 
 def trained(config: Config, epochs: int) -> PlaygroundRun:

@@ -9,9 +9,10 @@ from dataclasses import replace
 import numpy as np
 import plotly.graph_objects as go
 
-from ui import inside, network_charts
-from ui.config import DEFAULT
-from ui.run import PlaygroundRun, make_data
+from ui.core.config import DEFAULT
+from ui.core.run import PlaygroundRun, make_data
+from ui.render import network_charts
+from ui.web.playground import inside
 
 
 def dead_relu_run(steps: int) -> PlaygroundRun:
@@ -19,12 +20,12 @@ def dead_relu_run(steps: int) -> PlaygroundRun:
     config = replace(DEFAULT, dataset="spiral", optimizer="sgd", learning_rate=10.0, activations=("relu", "relu"))
     run = PlaygroundRun(config, make_data(config))
     for _ in range(steps):
-        run.train(1)  # what the Step button does (ui/state.py:step)
+        run.train(1)  # what the Step button does (ui/web/state.py:step)
     return run
 
 
 def page_figure(run: PlaygroundRun) -> go.Figure:
-    """The figure the tab shows (ui/inside.py:_health), validated by Plotly."""
+    """The figure the tab shows (ui/web/playground/inside.py:_health), validated by Plotly."""
     fig, _rows, _hints = inside._health(run)
     return go.Figure(fig.to_dict())
 

@@ -3,8 +3,8 @@
 import pytest
 from apptest_helpers import run_coroutine
 
-from ui import limits, pacing
-from ui.pacing import (
+from ui.core import limits, pacing
+from ui.core.pacing import (
     ACTIVE_WINDOW_SECONDS,
     HEADROOM,
     MAX_REST_SECONDS,

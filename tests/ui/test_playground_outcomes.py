@@ -10,7 +10,7 @@ from apptest_helpers import click, open_app, run_of
 from streamlit.testing.v1 import AppTest
 
 from nnlib import features
-from ui import state
+from ui.web import state
 
 
 def metric(at: AppTest, label: str) -> str:

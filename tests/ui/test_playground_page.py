@@ -9,7 +9,9 @@ from apptest_helpers import click, open_app, run_of
 from streamlit.testing.v1 import AppTest
 
 from nnlib import datasets
-from ui import limits, live, state
+from ui.core import limits
+from ui.web import state
+from ui.web.playground import live
 
 
 def epoch_metric(at: AppTest) -> int:

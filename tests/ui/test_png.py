@@ -6,7 +6,7 @@ import zlib
 import numpy as np
 import pytest
 
-from ui.png import encode_png, png_data_uri
+from ui.render.png import encode_png, png_data_uri
 
 
 def decode_png(data: bytes) -> np.ndarray:

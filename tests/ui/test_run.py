@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from nnlib import features
-from ui import limits
-from ui.config import Config
-from ui.run import PlaygroundRun, build_model, grid_points, loss_name, make_data
+from ui.core import limits
+from ui.core.config import Config
+from ui.core.run import PlaygroundRun, build_model, grid_points, loss_name, make_data
 
 
 def new_run(**changes) -> PlaygroundRun:

@@ -1,4 +1,4 @@
-"""Time travel's store (ui/snapshots.py): what it keeps, within its budget, and going back to a snapshot."""
+"""Time travel's store (ui/core/snapshots.py): what it keeps, within its budget, and going back to a snapshot."""
 
 from dataclasses import replace
 
@@ -7,10 +7,10 @@ import pytest
 
 import nnlib
 from nnlib.callbacks import Callback
-from ui import limits, snapshots
-from ui.config import DEFAULT
-from ui.run import PlaygroundRun, make_data
-from ui.snapshots import SnapshotStore
+from ui.core import limits, snapshots
+from ui.core.config import DEFAULT
+from ui.core.run import PlaygroundRun, make_data
+from ui.core.snapshots import SnapshotStore
 
 SMALL = replace(DEFAULT, samples=120, layers=(4, 2), activations=("tanh", "tanh"))
 

@@ -1,4 +1,4 @@
-"""Sweeps (ui/sweep.py and their tables and figures): spacing, caps, cancellation, results."""
+"""Sweeps (ui/core/sweep.py and their tables and figures): spacing, caps, cancellation, results."""
 
 import math
 import threading
@@ -8,10 +8,11 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from ui import experiment_charts, limits
-from ui import sweep as sw
-from ui.config import DEFAULT
-from ui.run import Data, PlaygroundRun, make_data
+from ui.core import limits
+from ui.core import sweep as sw
+from ui.core.config import DEFAULT
+from ui.core.run import Data, PlaygroundRun, make_data
+from ui.render import experiment_charts
 
 BASE = replace(DEFAULT, samples=100)
 

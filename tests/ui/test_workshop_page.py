@@ -9,10 +9,12 @@ from apptest_helpers import open_app, run_of
 from streamlit.testing.v1 import AppTest
 
 import nnlib
-from ui import controls, exports, workshop
-from ui.config import Config
-from ui.lessons import LESSONS, LOCK_CAPTION
-from ui.run import PlaygroundRun, make_data
+from ui.core import exports
+from ui.core.config import Config
+from ui.core.lessons import LESSONS, LOCK_CAPTION
+from ui.core.run import PlaygroundRun, make_data
+from ui.web.playground import controls
+from ui.web.playground import export as export_panel
 
 
 def banner(at: AppTest) -> str:
@@ -183,7 +185,7 @@ def test_lock_without_a_lesson_gives_a_notice_and_locks_nothing():
 # --- Export / import ----------------------------------------------------------------------------------------
 def open_export(query: dict | None = None) -> AppTest:
     at = open_app(query)
-    at.session_state[workshop.EXPORT_OPEN] = True
+    at.session_state[export_panel.EXPORT_OPEN] = True
     at.run()
     assert not at.exception, at.exception
     return at
@@ -214,7 +216,7 @@ def test_hide_export_removes_the_panel():
 
 
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:
-    at.file_uploader(key=workshop.IMPORT_FILE).set_value((name, data, "application/octet-stream")).run()
+    at.file_uploader(key=export_panel.IMPORT_FILE).set_value((name, data, "application/octet-stream")).run()
     assert not at.exception, at.exception
     return at
 
@@ -291,4 +293,4 @@ def test_every_rejected_import_says_why_and_changes_nothing():
 
 def test_import_is_disabled_under_a_lock():
     at = open_export({"lesson": "overfitting", "lock": "1"})
-    assert at.file_uploader(key=workshop.IMPORT_FILE).disabled
+    assert at.file_uploader(key=export_panel.IMPORT_FILE).disabled

@@ -1,0 +1,92 @@
+"""Fair shares of one server between the sessions that are playing at the same time.
+
+Every live tick reports the CPU time its work took; when others are playing too, the session rests for
+about that long times the number of others before its next frame. A lone session never waits. With
+many, each gets an equal slice and frames slow down for everyone, instead of some sessions (and
+newcomers loading the page) being starved by the busiest. Only timestamps are shared between
+sessions here, never their data.
+
+Each tick costs the browser far more than drawing one frame does (Streamlit re-renders its page for every
+script run: ~60 ms, against 5-10 ms to paint a frame in headless Chromium), so a tick carries several
+frames, which the browser plays back spaced over the tick: two at the intended pace, up to four when
+ticks come slowly, so the view keeps moving at a few frames a second for everyone instead of jumping once
+a second.
+
+While someone opens a page (their browser is fetching the app's static files) and others are playing,
+every playing session rests the longest rest, so the newcomer's page gets the CPU first. Its ticks still
+carry their frames (four at one tick a second), so no one drops below ~3 frames/s meanwhile: with one
+frame per tick, 8 sessions fell to 1.9-2.0 frames/s while newcomers arrived, for a newcomer's first
+render 0.5-1 s faster (bench/bench_load.py --newcomers 4: medians 3.2-4.4 s against 2.7-3.3 s).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from ui.core import limits
+
+ACTIVE_WINDOW_SECONDS = 2.0  # a session that ticked this recently counts as playing
+HEADROOM = 1.25  # rest a little longer than a strict share, so page loads find the CPU free
+MAX_REST_SECONDS = 1.0  # a click waits for the rest to end: never longer than this (reached with ~8+ playing)
+PAGE_LOAD_SECONDS = 2.0  # a page counts as loading until this long after its browser's last static-file fetch
+
+
+class Pacer:
+    def __init__(self):
+        self._last_tick: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._page_load = float("-inf")
+
+    def note_page_load(self, now: float | None = None) -> None:
+        """A browser fetched one of the app's static files: someone is opening a page."""
+        self._page_load = time.monotonic() if now is None else now
+
+    def page_loading(self, now: float | None = None) -> bool:
+        return (time.monotonic() if now is None else now) - self._page_load < PAGE_LOAD_SECONDS
+
+    def playing(self, now: float) -> int:
+        return sum(1 for t in self._last_tick.values() if now - t < ACTIVE_WINDOW_SECONDS)
+
+    def rest_after(self, session: str, work_seconds: float, now: float | None = None) -> float:
+        """Record a tick that used ``work_seconds`` of CPU for ``session``; return how long it should rest."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            self._last_tick[session] = now
+            for key in [k for k, t in self._last_tick.items() if now - t > 10 * ACTIVE_WINDOW_SECONDS]:
+                del self._last_tick[key]
+            others = self.playing(now) - 1
+        if others and self.page_loading(now):
+            return MAX_REST_SECONDS  # the newcomer first: a blank page is worse than a slower animation
+        return min(MAX_REST_SECONDS, HEADROOM * work_seconds * others)
+
+
+def smooth(previous: float | None, value: float, weight: float = 0.3) -> float:
+    """An exponential moving average: ``value`` counts for ``weight`` of the result."""
+    return value if previous is None else (1 - weight) * previous + weight * value
+
+
+def frames_per_tick(tick_seconds: float | None) -> int:
+    """Frames one tick should carry when ticks come every ``tick_seconds`` (None: not measured yet, so the
+    intended interval): one per FRAME_SECONDS of the gap, so two at the intended pace, 1 to MAX_FRAMES_PER_TICK."""
+    frames = round((tick_seconds or limits.TICK_INTERVAL_SECONDS) / limits.FRAME_SECONDS)
+    return max(1, min(limits.MAX_FRAMES_PER_TICK, frames))
+
+
+PACER = Pacer()  # one per server process
+
+
+class PageLoads:
+    """ASGI middleware (app.py) that tells the pacer when a browser fetches the app's static files.
+
+    A newcomer's browser fetches ~120 of them, in waves, before and while it renders its first page, and
+    it needs the CPU the playing sessions would take.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and "/static/" in scope["path"]:
+            PACER.note_page_load()
+        await self.app(scope, receive, send)

@@ -1,0 +1,265 @@
+"""One Playground training run: its data, its nnlib model and its history. No Streamlit here.
+
+A run belongs to one browser session. Streamlit can start a rerun while the previous script thread
+is still inside ``train``, so every read or write of the model goes through ``lock``; the live loop
+skips a tick rather than wait for it.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import nnlib
+from nnlib import datasets, features
+from nnlib.callbacks import Callback
+from ui.core import limits, pacing
+from ui.core.config import Config
+from ui.core.snapshots import SnapshotStore
+
+INITIALIZER_SPECS = {"random_uniform": {"name": "random_uniform", "minval": -0.5, "maxval": 0.5}}
+
+
+@dataclass(frozen=True)
+class Data:
+    """Raw 2-D points (inside datasets.DOMAIN) split into train and test."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    kind: str  # "binary" | "multiclass" | "regression"
+    n_classes: int  # 1 for regression
+    class_names: tuple[str, ...] = ()
+
+
+def make_data(config: Config, uploaded: tuple[np.ndarray, np.ndarray, str] | None = None) -> Data:
+    """Generate (or take the uploaded) points for ``config`` and split them with its seed."""
+    if config.dataset == "upload" and uploaded is not None:
+        X, y, kind = uploaded
+    else:
+        info = datasets.DATASETS[config.dataset]
+        classes = config.classes if config.dataset == "blobs" else None
+        X, y = datasets.generate(config.dataset, config.samples, config.noise, config.points_seed, classes=classes)
+        kind = info.kind
+    n_classes = 1 if kind == "regression" else int(y.max()) + 1
+    X_train, X_test, y_train, y_test = datasets.train_test_split(X, y, 1 - config.train_pct / 100,
+                                                                 config.points_seed)
+    return Data(X_train, y_train, X_test, y_test, kind, n_classes)
+
+
+def loss_name(config: Config, kind: str) -> str:
+    """The nnlib loss for the chosen loss family and problem kind (cross-entropy needs classes)."""
+    if kind == "regression":
+        return "mae" if config.loss == "mae" else "mse"
+    if config.loss == "mse":
+        return "mse"
+    return "binary_crossentropy" if kind == "binary" else "sparse_categorical_crossentropy"
+
+
+def make_optimizer(config: Config) -> nnlib.optimizers.Optimizer:
+    lr = config.learning_rate
+    return {
+        "sgd": lambda: nnlib.optimizers.SGD(lr),
+        "momentum": lambda: nnlib.optimizers.SGD(lr, momentum=0.9),
+        "rmsprop": lambda: nnlib.optimizers.RMSprop(lr),
+        "adam": lambda: nnlib.optimizers.Adam(lr),
+    }[config.optimizer]()
+
+
+def make_regularizer(config: Config):
+    if config.regularization == "none" or config.reg_rate == 0:
+        return None
+    return nnlib.regularizers.get({config.regularization: config.reg_rate})
+
+
+def build_model(config: Config, data: Data) -> nnlib.Sequential:
+    init = INITIALIZER_SPECS.get(config.init, config.init)
+    reg = make_regularizer(config)
+    layers, width = [], len(config.features)
+    for units, activation in zip(config.layers, config.activations):
+        layers.append(nnlib.Dense(units, activation, kernel_initializer=init, kernel_regularizer=reg,
+                                  input_shape=(width,)))
+        if config.dropout > 0:
+            layers.append(nnlib.Dropout(config.dropout))
+        width = units
+    out_units, out_act = {"binary": (1, "sigmoid"), "multiclass": (data.n_classes, "softmax"),
+                          "regression": (1, "linear")}[data.kind]
+    layers.append(nnlib.Dense(out_units, out_act, kernel_initializer=init, kernel_regularizer=reg,
+                              input_shape=(width,)))
+    model = nnlib.Sequential(layers, seed=config.seed)
+    model.compile(optimizer=make_optimizer(config), loss=loss_name(config, data.kind),
+                  metrics=[score_metric(data.kind)])
+    model.build((len(config.features),))
+    return model
+
+
+def score_metric(kind: str) -> str:
+    """The nnlib metric the Playground scores a model by: accuracy, or R² for regression."""
+    return "r2_score" if kind == "regression" else "accuracy"
+
+
+def score_label(kind: str) -> str:
+    return "R²" if kind == "regression" else "accuracy"
+
+
+def problem_text(data: Data) -> str:
+    """The problem in words: "binary classification", "3-class classification" or "regression"."""
+    return {"binary": "binary classification", "multiclass": f"{data.n_classes}-class classification",
+            "regression": "regression"}[data.kind]
+
+
+def grid_points(resolution: int = limits.GRID_RESOLUTION) -> np.ndarray:
+    """Pixel centres over DOMAIN, row by row from the top (x2 = +6) down: (resolution², 2)."""
+    low, high = datasets.DOMAIN
+    step = (high - low) / resolution
+    centres = low + step * (np.arange(resolution) + 0.5)
+    x1, x2 = np.meshgrid(centres, centres[::-1])
+    return np.column_stack([x1.ravel(), x2.ravel()])
+
+
+@dataclass(frozen=True)
+class Scores:
+    """What one set of weights scores, dropout off: the data loss (no penalty, as TensorFlow Playground shows
+    it) and the score on the training and the test set, and the regularization penalty on its own."""
+
+    loss: float
+    val_loss: float
+    score: float
+    val_score: float
+    penalty: float
+
+
+@dataclass
+class History:
+    """Per-epoch curves. ``score`` is accuracy for classification and R² for regression."""
+
+    epoch: list[int] = field(default_factory=list)
+    loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    score: list[float] = field(default_factory=list)
+    val_score: list[float] = field(default_factory=list)
+    grad_norms: list[list[float]] = field(default_factory=list)
+
+
+class _Recorder(Callback):
+    """Scores the weights at the end of every epoch into the run's History, and snapshots them."""
+
+    def __init__(self, run: PlaygroundRun):
+        self.run = run
+
+    def on_epoch_end(self, epoch, logs=None):
+        h, run = self.run.history, self.run
+        scores = run.scores()
+        h.epoch.append(epoch + 1)
+        h.loss.append(scores.loss)
+        h.val_loss.append(scores.val_loss)
+        h.score.append(scores.score)
+        h.val_score.append(scores.val_score)
+        h.grad_norms.append(logs.get("grad_norms", []))
+        run.snapshots.capture(epoch + 1, run.model)  # for time travel
+
+
+class PlaygroundRun:
+    def __init__(self, config: Config, data: Data):
+        self.config, self.data = config, data
+        self.inputs_train = features.expand(data.X_train, config.features)
+        self.inputs_test = features.expand(data.X_test, config.features)
+        self.grid = grid_points()
+        self.grid_inputs = features.expand(self.grid, config.features)
+        self.model = build_model(config, data)
+        self.targets_train, self.targets_test = self._targets(data.y_train), self._targets(data.y_test)
+        self.history = History()
+        self.snapshots = SnapshotStore(limits.SNAPSHOT_BUDGET_BYTES)  # weights over epochs, for time travel
+        self.snapshots.capture(0, self.model)
+        self.diverged = False
+        self.lock = threading.Lock()
+        self.train_seconds = 0.0
+        self.seconds_per_epoch: float | None = None  # recent wall time per epoch, smoothed
+        self.note: str | None = None  # why this run started afresh, shown until it trains
+        self.diverged_at_rate: float | None = None  # the learning rate in force when the loss overflowed
+
+    def _targets(self, y: np.ndarray) -> np.ndarray:
+        """Multi-class MSE compares softmax outputs with one-hot rows; every other pairing takes y."""
+        if self.data.kind == "multiclass" and self.model.loss.name == "mse":
+            return np.eye(self.data.n_classes)[y]
+        return y
+
+    @property
+    def epoch(self) -> int:
+        return len(self.history.epoch)
+
+    def apply(self, config: Config) -> None:
+        """Take new training settings (learning rate, optimizer, regularization, batch, speed) and keep
+        the weights. Only call with a config whose ``model_key`` equals this run's."""
+        old, self.config = self.config, config
+        if (config.optimizer, config.learning_rate) != (old.optimizer, old.learning_rate):
+            if config.optimizer == old.optimizer:
+                self.model.optimizer.learning_rate = config.learning_rate  # keeps momentum and moments
+            else:
+                self.model.optimizer = make_optimizer(config)
+        if (config.regularization, config.reg_rate) != (old.regularization, old.reg_rate):
+            reg = make_regularizer(config)
+            for layer in self.model.layers:
+                if isinstance(layer, nnlib.Dense):
+                    layer.kernel_regularizer = reg
+
+    def train(self, epochs: int) -> int:
+        """Train up to ``epochs`` more epochs (never past the run cap). Returns how many ran."""
+        epochs = max(0, min(epochs, limits.MAX_EPOCHS_PER_RUN - self.epoch, limits.MAX_EPOCHS_PER_FRAME))
+        if epochs == 0 or self.diverged:
+            return 0
+        start, before = time.perf_counter(), self.epoch
+        # No validation_data: the recorder scores both sets with the epoch's final weights (fit's own train
+        # figures are running averages over the epoch, with dropout on).
+        result = self.model.fit(self.inputs_train, self.targets_train, epochs=before + epochs,
+                                initial_epoch=before, batch_size=self.batch_size, verbose=0,
+                                callbacks=[_Recorder(self)])
+        self.diverged = result.diverged
+        if self.diverged:
+            self.diverged_at_rate = self.config.learning_rate
+        elapsed, done = time.perf_counter() - start, self.epoch - before
+        self.train_seconds += elapsed
+        if done:
+            self.seconds_per_epoch = pacing.smooth(self.seconds_per_epoch, elapsed / done)
+        return done
+
+    def epochs_for_frame(self) -> int:
+        """The speed setting, cut down to what fits FRAME_TRAIN_SECONDS at the recent pace: a busy server
+        then gives every session fewer epochs per frame instead of stalling anyone's frames."""
+        wanted = self.config.epochs_per_frame
+        if not self.seconds_per_epoch:
+            return wanted
+        return max(1, min(wanted, int(limits.FRAME_TRAIN_SECONDS / self.seconds_per_epoch)))
+
+    @property
+    def at_cap(self) -> bool:
+        return self.epoch >= limits.MAX_EPOCHS_PER_RUN
+
+    @property
+    def batch_size(self) -> int:
+        """The configured batch, never more than the training set holds."""
+        return max(1, min(self.config.batch_size, len(self.data.y_train)))
+
+    def scores(self) -> Scores:
+        """The current weights' Scores. The caller holds ``lock`` (or owns the run)."""
+        metric = score_metric(self.data.kind)
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverged model scores NaN, quietly
+            train = self._evaluate(self.inputs_train, self.targets_train)
+            test = self._evaluate(self.inputs_test, self.targets_test)
+            penalty = float(sum(self.model.losses))
+        return Scores(train["loss"] - penalty, test["loss"] - penalty, train[metric], test[metric], penalty)
+
+    def _evaluate(self, x: np.ndarray, targets: np.ndarray) -> dict:
+        """evaluate's logs on one set; NaN for an empty one (a tiny upload at an extreme split)."""
+        if not len(x):
+            return {"loss": math.nan, score_metric(self.data.kind): math.nan}
+        return self.model.evaluate(x, targets, return_dict=True)
+
+    def grid_output(self) -> np.ndarray:
+        """The model's output on the drawing grid: (resolution², outputs)."""
+        return self.model.predict(self.grid_inputs)

@@ -1,0 +1,143 @@
+"""Pure chart builders: arrays in, images and JSON-ready payloads out. Nothing here calls Streamlit.
+
+The live Playground view is drawn by a small canvas component (ui/web/components/liveview.js) from one
+payload: the output over the input plane as a PNG (a few kB, instead of 10,000 JSON numbers), the
+points, and the thinned loss and score curves. Colours are colour-blind safe: orange/blue for two
+classes (as TensorFlow Playground) and the Okabe-Ito palette for more.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nnlib.datasets import DOMAIN
+
+ORANGE, BLUE, NEUTRAL = (245, 147, 34), (8, 119, 189), (232, 234, 235)
+NO_VALUE = (128, 128, 128)  # where the model's output is NaN or infinite: no prediction to paint
+OKABE_ITO = ((230, 159, 0), (86, 180, 233), (0, 158, 115), (240, 228, 66), (0, 114, 178), (213, 94, 0),
+             (204, 121, 167), (120, 120, 120), (0, 0, 0), (153, 153, 51))
+TRAIN_COLOUR, TEST_COLOUR = "#1f3b57", "#d1495b"
+
+
+def _rounded(values, digits: int) -> list[float]:
+    """Short JSON: plain lists of rounded numbers."""
+    return np.round(np.asarray(values, dtype=float), digits).tolist()
+
+
+def hex_colour(rgb) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*(int(c) for c in rgb))
+
+
+def class_colours(n_classes: int) -> list[tuple[int, int, int]]:
+    return [ORANGE, BLUE] if n_classes <= 2 else list(OKABE_ITO[:n_classes])
+
+
+# --- the output over the plane ----------------------------------------------------------------------------
+def _diverging(t: np.ndarray) -> np.ndarray:
+    """t in [-1, 1] -> RGB float: orange at -1, neutral at 0, blue at +1. t: (n,) -> (n, 3)."""
+    t = np.clip(t, -1.0, 1.0)[:, None]
+    neutral, orange, blue = (np.array(c, dtype=float) for c in (NEUTRAL, ORANGE, BLUE))
+    return np.where(t < 0, neutral + (orange - neutral) * -t, neutral + (blue - neutral) * t)
+
+
+def output_rgb(output: np.ndarray, kind: str, resolution: int, discretize: bool = False) -> np.ndarray:
+    """The model's grid output -> (resolution, resolution, 3) uint8, row 0 at the top of the plane.
+
+    binary: P(class 1) as a diverging map; multiclass: the winning class's colour, paler where the
+    model is less sure; regression: the predicted value on the same diverging map, clipped to [-1, 1].
+    A pixel whose output is not finite (a diverged model) is NO_VALUE grey, not a class colour.
+    """
+    finite = np.isfinite(output).all(axis=1)
+    output = np.where(finite[:, None], output, 0.0)
+    if kind == "binary":
+        t = 2.0 * output[:, 0] - 1.0
+        rgb = _diverging(np.sign(t) if discretize else t)
+    elif kind == "regression":
+        t = output[:, 0]
+        rgb = _diverging(np.sign(t) if discretize else t)
+    else:
+        k = output.shape[1]
+        winner = output.argmax(axis=1)
+        confidence = (output.max(axis=1) - 1.0 / k) / (1.0 - 1.0 / k)
+        if discretize:
+            confidence = np.ones_like(confidence)
+        colours = np.array(class_colours(k), dtype=float)[winner]
+        lightness = 0.15 + 0.85 * np.clip(confidence, 0.0, 1.0)[:, None]
+        rgb = 255.0 + (colours - 255.0) * lightness
+    rgb[~finite] = NO_VALUE
+    return rgb.reshape(resolution, resolution, 3).round().astype(np.uint8)
+
+
+# --- the curves --------------------------------------------------------------------------------------------
+def thin_index(n: int, max_points: int) -> np.ndarray:
+    """At most ``max_points`` indices into ``n`` values: evenly spaced, always ending at the last."""
+    if n <= max_points:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
+
+
+def thin(values: list[float], max_points: int) -> tuple[np.ndarray, np.ndarray]:
+    """(epochs, values) with at most ``max_points`` points: evenly spaced, always ending at the last."""
+    idx = thin_index(len(values), max_points)
+    return idx + 1, np.asarray(values, dtype=float)[idx]
+
+
+# --- the live view's payload (drawn by ui/web/components/liveview.js) ------------------------------------------
+REGRESSION_STEPS = 21  # colour steps for regression targets on the points
+
+
+def _points_payload(X: np.ndarray, y: np.ndarray, kind: str, n_classes: int, outline: str) -> dict:
+    """Points as short lists: coordinates to 2 decimals, and a colour index per point."""
+    if kind == "regression":
+        levels = np.linspace(-1.0, 1.0, REGRESSION_STEPS)
+        colours = [hex_colour(c) for c in _diverging(levels).round().astype(int)]
+        steps = np.round((np.asarray(y, dtype=float) + 1) / 2 * (REGRESSION_STEPS - 1))
+        index = np.clip(steps, 0, REGRESSION_STEPS - 1)
+    else:
+        colours = [hex_colour(c) for c in class_colours(n_classes)]
+        index = np.asarray(y)
+    return {"x": _rounded(X[:, 0], 2), "y": _rounded(X[:, 1], 2), "c": index.astype(int).tolist(),
+            "colours": colours, "outline": outline}
+
+
+def _series(values: list[float], idx: np.ndarray) -> list:
+    """The values at ``idx``, rounded, with non-finite ones as None (JSON null). Indexing the list directly:
+    converting a 20,000-epoch history to an array every frame cost more than the rest of the payload."""
+    picked = (values[i] for i in idx.tolist())
+    return [float(f"{v:.5g}") if math.isfinite(v) else None for v in picked]  # 5 significant digits: log axes
+
+
+def live_view_payload(*, frames: list[tuple[int, str]], data, history, score_label: str,
+                      frame_seconds: float = 0.0, log_loss: bool = False, show_test: bool = False,
+                      discretize: bool = False, hover: bool = True, max_points: int = 300, height: int = 440) -> dict:
+    """Everything the live view draws, as JSON-ready data: the output images, the points, the curves.
+
+    ``frames``: (epoch, output image as a data URI), oldest first; the view shows them ``frame_seconds``
+    apart, each with the curves up to its epoch. ``data``: a ui.run.Data; ``history``: a ui.run.History.
+    Curves are thinned to ``max_points``.
+    """
+    points = [_points_payload(data.X_train, data.y_train, data.kind, data.n_classes, "#ffffff")]
+    if show_test:
+        points.append(_points_payload(data.X_test, data.y_test, data.kind, data.n_classes, "#000000"))
+    curves = (history.loss, history.val_loss, history.score, history.val_score)
+    idx = thin_index(min(map(len, curves)), max_points)  # another thread may be mid-way through appending
+    series = [
+        {"name": "train loss", "panel": "loss", "colour": TRAIN_COLOUR, "dash": False, "values": history.loss},
+        {"name": "test loss", "panel": "loss", "colour": TEST_COLOUR, "dash": True, "values": history.val_loss},
+        {"name": f"train {score_label}", "panel": "score", "colour": TRAIN_COLOUR, "dash": False,
+         "values": history.score},
+        {"name": f"test {score_label}", "panel": "score", "colour": TEST_COLOUR, "dash": True,
+         "values": history.val_score},
+    ]
+    for s in series:
+        s["values"] = _series(s["values"], idx)
+    return {
+        "frames": [{"epoch": int(epoch), "image": uri} for epoch, uri in frames],
+        "frame_ms": round(1000 * frame_seconds), "domain": list(DOMAIN), "points": points,
+        "epochs": (idx + 1).tolist(), "series": series, "log_loss": bool(log_loss), "score_label": score_label,
+        "discretize": bool(discretize),
+        "score_range": [0, 1] if score_label == "accuracy" else None, "hover": bool(hover), "height": height,
+        "xlabel": "X₁ (horizontal) · X₂ (vertical)",
+    }

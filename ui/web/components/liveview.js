@@ -1,0 +1,144 @@
+// The Playground's live view: the model's output over the input plane with the data points, and
+// the loss and score curves. Drawn on two canvases that stay mounted, so each frame only repaints:
+// no chart library, no DOM rebuilt. `data` comes from ui/render/charts.py:live_view_payload. A payload can
+// carry several frames (a slow tick bundles them); they are shown data.frame_ms apart, oldest first.
+export default function (component) {
+  const { parentElement } = component;
+  const data = viewData(component);
+  const [root] = viewRoot(parentElement, "nnpg-live",
+    '<canvas class="plane"></canvas><canvas class="curves"></canvas><div class="tip"></div>',
+    { image: null, previous: null, epoch: 0, timers: [], data: null, hover: null }, ".curves", drawCurves);
+  root.state.data = data;
+  root.state.timers.forEach(clearTimeout); // a newer payload replaces what was still to be shown
+  const frames = data.frames.map((f) => ({ epoch: f.epoch, image: loadImage(f.image, root) }));
+  showFrame(root, frames[0]);
+  root.state.timers = frames.slice(1).map((f, i) => setTimeout(() => showFrame(root, f), (i + 1) * data.frame_ms));
+}
+
+function loadImage(uri, root) {
+  const img = new Image();
+  img.onload = () => { if (root.state.image === img) drawPlane(root); }; // shown before it had loaded
+  img.src = uri;
+  return img;
+}
+
+function showFrame(root, frame) {
+  if (root.state.image && root.state.image.complete) root.state.previous = root.state.image; // until this loads
+  root.state.image = frame.image;
+  root.state.epoch = frame.epoch;
+  drawPlane(root);
+  drawCurves(root);
+  window.nnpgLiveFrames = (window.nnpgLiveFrames || 0) + 1; // read by bench/bench_frames.py
+}
+
+function layoutWidth(root) {
+  return Math.max(root.clientWidth || root.parentNode.clientWidth || 900, 520);
+}
+
+function drawPlane(root) {
+  const d = root.state.data;
+  const size = Math.min(d.height, Math.floor(layoutWidth(root) * 0.48));
+  const ctx = sized(root.querySelector(".plane"), size, size);
+  const m = 34, w = size - m - 8, [lo, hi] = d.domain;
+  const px = (v) => m + ((v - lo) / (hi - lo)) * w;
+  const py = (v) => 8 + ((hi - v) / (hi - lo)) * w;
+  const image = [root.state.image, root.state.previous].find((img) => img && img.complete);
+  if (image) {
+    ctx.imageSmoothingEnabled = !d.discretize;
+    ctx.drawImage(image, m, 8, w, w);
+  }
+  drawPoints(ctx, d.points, px, py, 3.5, 1);
+  ctx.fillStyle = MUTED;
+  ctx.strokeStyle = "#999";
+  ctx.strokeRect(m, 8, w, w);
+  ctx.textAlign = "center";
+  for (let t = Math.ceil(lo); t <= hi; t += 2) {
+    ctx.fillText(String(t), px(t), 8 + w + 14);
+  }
+  ctx.textAlign = "right";
+  for (let t = Math.ceil(lo); t <= hi; t += 2) {
+    ctx.fillText(String(t), m - 4, py(t) + 4);
+  }
+  ctx.textAlign = "center";
+  ctx.fillText(d.xlabel, m + w / 2, size - 1 > 8 + w + 26 ? 8 + w + 26 : size - 1);
+}
+
+// One curve panel; `opts.log` a log axis, `opts.score` a score axis (top at 1, floor at SCORE_FLOOR).
+// Says so in the panel when it cannot show everything. Returns the panel's range, for the tests.
+function panel(ctx, box, series, epochs, opts, hoverIndex) {
+  const { y, h } = box;
+  const all = series.flatMap((s) => s.values);
+  const score = opts.score ? scoreRange(all) : null;
+  const [lo, hi] = score ? score.range : niceRange(all, opts.log);
+  const last = epochs.length ? epochs[epochs.length - 1] : 1;
+  const first = epochs.length ? epochs[0] : 0;
+  const { sx, sy } = plotFrame(ctx, box, first, last, lo, hi, opts.log);
+  ctx.save();
+  ctx.translate(12, y + h / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = "center";
+  ctx.fillText(opts.title, 0, 0);
+  ctx.restore();
+  strokeSeries(ctx, series, epochs, sx, sy, opts.log, box);
+  const note = panelMessage(all, opts.log, score);
+  if (note) panelNote(ctx, box, note);
+  if (hoverIndex !== null) {
+    ctx.strokeStyle = "#888";
+    ctx.beginPath();
+    ctx.moveTo(sx(epochs[hoverIndex]), y);
+    ctx.lineTo(sx(epochs[hoverIndex]), y + h);
+    ctx.stroke();
+  }
+  return { first, last, range: [lo, hi], note };
+}
+
+// What a panel says when part of its data cannot be drawn, or null.
+function panelMessage(values, log, score) {
+  const known = values.filter((v) => v !== null && isFinite(v));
+  if (log && known.length && !drawable(known, true).length) return "no loss above 0: nothing to draw on a log scale";
+  if (score && score.clipped) return `values below ${SCORE_FLOOR} are off the chart`;
+  return null;
+}
+
+function drawCurves(root) {
+  const d = root.state.data;
+  const width = Math.max(layoutWidth(root) - Math.min(d.height, Math.floor(layoutWidth(root) * 0.48)) - 24, 260);
+  const ctx = sized(root.querySelector(".curves"), width, d.height);
+  const box = { x: 62, w: width - 72 };
+  const half = (d.height - 40) / 2;
+  const top = { ...box, y: 22, h: half - 10 }, bottom = { ...box, y: 22 + half + 6, h: half - 10 };
+  const shown = d.epochs.findLastIndex((e) => e <= root.state.epoch) + 1; // the curves up to this frame
+  const epochs = d.epochs.slice(0, shown);
+  const series = d.series.map((s) => ({ ...s, values: s.values.slice(0, shown) }));
+  let hoverIndex = null;
+  const tip = root.querySelector(".tip");
+  if (d.hover && root.state.hover && epochs.length) {
+    const fx = (root.state.hover.x - box.x) / box.w;
+    const target = epochs[0] + fx * (epochs[epochs.length - 1] - epochs[0]);
+    hoverIndex = epochs.reduce((best, e, i) => (Math.abs(e - target) < Math.abs(epochs[best] - target) ? i : best), 0);
+  }
+  const loss = series.filter((s) => s.panel === "loss"), score = series.filter((s) => s.panel === "score");
+  const lossPanel = panel(ctx, top, loss, epochs, { log: d.log_loss, title: d.log_loss ? "loss (log)" : "loss" },
+    hoverIndex);
+  const scorePanel = panel(ctx, bottom, score, epochs, { title: d.score_label, score: true }, hoverIndex);
+  root.state.panels = { loss: lossPanel, score: scorePanel }; // what the axes show, read by the browser tests
+  epochAxis(ctx, box, scorePanel.first, scorePanel.last, d.height - 4, epochs.length > 0);
+  let lx = box.x + box.w;
+  ctx.textAlign = "right";
+  for (const s of [...d.series].reverse().filter((s) => s.panel === "loss")) {
+    ctx.fillStyle = s.colour;
+    const entry = (s.dash ? "╍ " : "━ ") + s.name.replace(" loss", "");
+    ctx.fillText(entry, lx, 14);
+    lx -= ctx.measureText(entry).width + 16;
+  }
+  if (hoverIndex !== null) {
+    const lines = [`epoch ${epochs[hoverIndex]}`].concat(
+      series.map((s) => `${s.name}: ${s.values[hoverIndex] === null ? "–" : Number(s.values[hoverIndex]).toPrecision(4)}`));
+    tip.textContent = lines.join("\n");
+    tip.style.display = "block";
+    tip.style.left = Math.min(root.state.hover.x + 16, width - 160) + root.querySelector(".curves").offsetLeft + "px";
+    tip.style.top = "30px";
+  } else {
+    tip.style.display = "none";
+  }
+}

@@ -1,0 +1,1 @@
+"""The Learn pages: Backprop step by step, Digits, the Activation explorer; one module each."""

@@ -1,0 +1,337 @@
+"""The Playground's widgets -> one frozen Config. Widget keys are the Config's field names prefixed
+with "w_", so the URL, the widgets and the Config map onto each other one to one."""
+
+from __future__ import annotations
+
+import random
+
+import streamlit as st
+
+from nnlib import datasets, features
+from ui.core import config as cfg
+from ui.core import lessons, limits
+from ui.core.config import Config
+from ui.web import state
+
+PREFIX = "w_"
+VIEW_SETTINGS = ("show_test", "discretize", "log_loss")  # toggles above the view (ui.live.view_options)
+N_LAYERS = PREFIX + "n_layers"
+UPLOAD_ERROR = "pg_upload_error"  # the message for a rejected CSV, until the next upload
+UPLOAD_NAME = "pg_upload_name"  # the uploaded CSV's file name, for the caption
+CLASSROOM = "pg_classroom"  # ui.lessons.Classroom: the lesson in progress, hidden and locked controls
+PENDING_LESSON = "pg_pending_lesson"  # a lesson name picked on the Lessons page, loaded on the next run here
+SEEDED = "pg_seeded"  # runs left that re-send every control's value to the browser (set by seed_widgets)
+SEEDED_RUNS = 2  # the seeding run, and the next one: Streamlit drops a finished run's unsent messages
+
+
+def _key(name: str) -> str:
+    return PREFIX + name
+
+
+def _units_key(i: int) -> str:
+    return f"{PREFIX}units_{i}"
+
+
+def _act_key(i: int) -> str:
+    return f"{PREFIX}act_{i}"
+
+
+def _feature_key(name: str) -> str:
+    return f"{PREFIX}feat_{name}"
+
+
+SCALARS = ("dataset", "classes", "noise", "train_pct", "samples", "batch_size", "dropout", "init", "loss",
+           "optimizer", "learning_rate", "regularization", "reg_rate", "epochs_per_frame", "seed", "data_seed",
+           *VIEW_SETTINGS)
+
+
+def seed_widgets(config: Config) -> None:
+    """Put ``config`` into the widgets' session-state slots (before the widgets are drawn)."""
+    ss = st.session_state
+    for name in SCALARS:
+        ss[_key(name)] = getattr(config, name)
+    ss[N_LAYERS] = len(config.layers)
+    for i in range(limits.MAX_HIDDEN_LAYERS):
+        ss[_units_key(i)] = config.layers[i] if i < len(config.layers) else 4
+        ss[_act_key(i)] = config.activations[i] if i < len(config.activations) else "tanh"
+    for name in features.FEATURES:
+        ss[_feature_key(name)] = name in config.features
+    ss[SEEDED] = SEEDED_RUNS
+
+
+def read_url_once() -> None:
+    """On a session's first run, load the settings, lesson and instructor settings from the URL (with notices
+    for what was unusable); later, a lesson picked on the Lessons page."""
+    if not st.session_state.get(state.URL_READ):
+        config, room, notices = lessons.from_url(st.query_params.to_dict())
+        seed_widgets(config)
+        st.session_state[CLASSROOM] = room
+        for notice in notices:
+            state.notify(notice)
+        st.session_state[state.URL_READ] = True
+        state.touch()
+    elif _widgets_dropped() and state.CONFIG in st.session_state:
+        seed_widgets(st.session_state[state.CONFIG])  # back from another page
+    name = st.session_state.pop(PENDING_LESSON, None)
+    if name in lessons.LESSONS:
+        seed_widgets(lessons.LESSONS[name].config)
+        st.session_state[CLASSROOM] = lessons.Classroom(name, classroom().hide)
+        state.touch()
+
+
+def _widgets_dropped() -> bool:
+    """Streamlit drops the state of widgets a run did not draw, so a visit to another page empties them; a
+    checkbox whose state is gone would come back unchecked, so every widget of the setup counts."""
+    ss = st.session_state
+    keys = [_key(n) for n in SCALARS] + [_feature_key(n) for n in features.FEATURES]
+    keys += [k for i in range(int(ss.get(N_LAYERS, 0))) for k in (_units_key(i), _act_key(i))]
+    return any(k not in ss for k in keys + [N_LAYERS])
+
+
+def classroom() -> lessons.Classroom:
+    return st.session_state.get(CLASSROOM) or lessons.Classroom()
+
+
+def write_url(config: Config) -> None:
+    """Mirror the settings into the URL so that the address bar is always a shareable link."""
+    wanted = lessons.to_url(config, classroom())
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def view_key(name: str) -> str:
+    """The session key of a view toggle (one of VIEW_SETTINGS)."""
+    return _key(name)
+
+
+def notices_box() -> None:
+    """Every notice (URL problems, clamped values, upload notes) in one box, which the user can dismiss."""
+    notices = st.session_state.get(state.NOTICES)
+    if not notices:
+        return
+    with st.container(horizontal=True, vertical_alignment="top"):
+        st.warning("\n".join(f"- {n}" for n in notices) if len(notices) > 1 else notices[0], width="stretch")
+        st.button("Dismiss", key="pg_dismiss_notices", on_click=_dismiss_notices, type="tertiary",
+                  icon=":material/close:")
+
+
+def _dismiss_notices() -> None:
+    st.session_state.pop(state.NOTICES, None)
+
+
+def _changed() -> None:
+    st.session_state.pop(state.NOTICES, None)
+    state.touch()
+
+
+def _clamp_widget(key: str, low, high) -> None:
+    """Keep a stored widget value inside the widget's current bounds (they can move)."""
+    value = st.session_state.get(key)
+    if value is not None:
+        st.session_state[key] = min(max(value, low), high)
+
+
+def _clamp_batch(train_size: int) -> None:
+    """The batch slider ends at the training set's size; a larger stored batch is cut to it, and says so."""
+    key = _key("batch_size")
+    if st.session_state.get(key, 1) > train_size:
+        state.notify(f"Batch size {st.session_state[key]} is more than the {train_size} training points; "
+                     f"using {train_size}.")
+        st.session_state[key] = train_size
+
+
+def _regenerate() -> None:
+    """New points, the same initial weights' seed, as TensorFlow Playground's Regenerate."""
+    ss = st.session_state
+    ss[_key("data_seed")] = random.randint(1, 99_999)
+    _changed()
+    state.notify(f"New data drawn (data seed {ss[_key('data_seed')]}); the initial weights keep seed "
+                 f"{ss.get(_key('seed'), cfg.DEFAULT.seed)}.")
+
+
+def _seeded_run_done() -> None:
+    """Every control was drawn with its seeded value in this run; count it."""
+    left = st.session_state.get(SEEDED, 0) - 1
+    if left > 0:
+        st.session_state[SEEDED] = left
+    else:
+        st.session_state.pop(SEEDED, None)
+
+
+def _control(widget, name: str, *args, **kwargs):
+    """Draw ``widget`` for control ``name``, disabled if the instructor locked it. If they hid it (URL hide=),
+    draw nothing and return the value it was seeded with, from the URL or the lesson."""
+    room, key = classroom(), kwargs["key"]
+    if room.is_hidden(name) or st.session_state.get(SEEDED):
+        # Re-stored: an undrawn widget keeps its value, and a seeded one is sent to the browser even when the
+        # run that seeded it was stopped for a rerun before drawing it. Streamlit then draws it as unchanged,
+        # without its value, and the browser (which forgot it on another page) would show the default:
+        # unchecked features, sliders at their minimum (tests/e2e/test_upload_widgets_e2e.py).
+        st.session_state[key] = st.session_state[key]
+    if room.is_hidden(name):
+        return st.session_state[key]
+    return widget(*args, disabled=room.is_locked(name), **kwargs)
+
+
+def _header(label: str, group: str) -> None:
+    if not classroom().hides_group(group):
+        st.header(label)
+
+
+def sidebar() -> Config:
+    """Draw every control; return the Config they describe (clamped again, whatever was injected)."""
+    with st.sidebar:
+        if classroom().lock:
+            st.caption(lessons.LOCK_CAPTION)
+        _header("Data", "data")
+        data = _data_controls()
+        points = state.data_for(Config(**data, seed=int(st.session_state.get(_key("seed"), cfg.DEFAULT.seed))))
+        _header("Features", "features")
+        chosen = _feature_controls()
+        _header("Network", "network")
+        network = _network_controls(len(chosen))
+        _header("Training", "training")
+        training = _training_controls(data["dataset"], points.kind, len(points.y_train))
+    _seeded_run_done()
+    view = {name: bool(st.session_state.get(_key(name), False)) for name in VIEW_SETTINGS}
+    config = Config(**data, features=chosen, **network, **training, **view)
+    # one clamp path for URLs and widgets alike
+    config, notices = cfg.from_query(cfg.to_query(config), upload_kind=state.upload_kind(),
+                                     train_size=len(points.y_train))
+    for notice in notices:
+        state.notify(notice)
+    return config
+
+
+def _data_controls() -> dict:
+    table = st.session_state.get(state.UPLOAD)
+    names = list(cfg.DATASET_NAMES) + ([cfg.UPLOAD] if table is not None else [])
+    if st.session_state.get(_key("dataset")) not in names:
+        st.session_state[_key("dataset")] = cfg.DEFAULT.dataset
+    labels = {name: f"{name} ({datasets.DATASETS[name].kind})" for name in cfg.DATASET_NAMES}
+    labels[cfg.UPLOAD] = "your CSV"
+    dataset = _control(st.selectbox, "dataset", "Dataset", names, key=_key("dataset"), format_func=labels.get,
+                       on_change=_changed)
+    uploaded = dataset == cfg.UPLOAD
+    if not classroom().is_hidden("dataset"):
+        st.caption(f"{len(table.y)} rows from {st.session_state.get(UPLOAD_NAME, 'your file')}" if uploaded
+                   else datasets.DATASETS[dataset].description)
+    classes = _generator_control(uploaded or dataset != "blobs", st.slider, "classes", "Classes", 3, 6)
+    noise = _generator_control(uploaded, st.slider, "noise", "Noise", 0.0, datasets.MAX_NOISE, step=0.05)
+    train_pct = _control(st.slider, "train_pct", "Training data (%)", 10, 90, step=5, key=_key("train_pct"),
+                         on_change=_changed)
+    samples = _generator_control(uploaded, st.slider, "samples", "Samples", limits.MIN_SAMPLES,
+                                 limits.MAX_SAMPLES, step=50)
+    room = classroom()
+    if not room.is_hidden("data_seed"):
+        st.button("Regenerate", on_click=_regenerate, disabled=room.is_locked("data_seed"),
+                  help="Draw new data; the initial weights keep their seed (Seed, under Training).")
+    if not (room.is_hidden("dataset") or room.is_locked("dataset")):
+        _upload_controls()
+    data_seed = int(st.session_state.get(_key("data_seed"), cfg.DEFAULT.data_seed))
+    return dict(dataset=dataset, classes=classes, noise=noise, train_pct=train_pct, samples=samples,
+                data_seed=data_seed)
+
+
+def _generator_control(unused: bool, widget, name: str, *args, **kwargs):
+    """A setting of the data generator: not drawn where it does nothing (an uploaded CSV, or the class count
+    of a set other than blobs), but its value is kept for when it counts again."""
+    key = _key(name)
+    if unused:
+        st.session_state[key] = st.session_state.get(key, getattr(cfg.DEFAULT, name))
+        return st.session_state[key]
+    return _control(widget, name, *args, key=key, on_change=_changed, **kwargs)
+
+
+def _upload_controls() -> None:
+    st.file_uploader("Upload CSV (columns x1, x2, label)", type=["csv", "txt"], key=_key("csv"),
+                     on_change=_read_upload)
+    if st.session_state.get(UPLOAD_ERROR):
+        st.error(st.session_state[UPLOAD_ERROR])
+
+
+def _read_upload() -> None:
+    """A callback, so the dataset widget can still be switched to the upload before it is drawn.
+    A rejected file leaves the current data and run untouched."""
+    upload = st.session_state.get(_key("csv"))
+    st.session_state.pop(UPLOAD_ERROR, None)
+    st.session_state.pop(state.NOTICES, None)  # the last upload's notes no longer apply
+    if upload is None:
+        return
+    try:
+        table = datasets.read_csv_table(upload, max_rows=limits.UPLOAD_MAX_ROWS, max_bytes=limits.UPLOAD_MAX_BYTES)
+        if len(table.y) < limits.UPLOAD_MIN_ROWS:
+            raise ValueError(f"it has {len(table.y)} data rows; the Playground needs at least "
+                             f"{limits.UPLOAD_MIN_ROWS} to split them into training and test points")
+    except ValueError as err:
+        st.session_state[UPLOAD_ERROR] = f"That CSV could not be used: {err}"
+        return
+    st.session_state[state.UPLOAD], st.session_state[state.UPLOAD_ID] = table, upload.file_id
+    st.session_state[UPLOAD_NAME] = upload.name[:60]
+    st.session_state[_key("dataset")] = cfg.UPLOAD
+    _changed()
+    for note in table.notes:
+        state.notify(note)
+
+
+def _feature_controls() -> tuple[str, ...]:
+    cols = st.columns(3)
+    chosen = []
+    for i, (name, (label, _)) in enumerate(features.FEATURES.items()):
+        if _control(cols[i % 3].checkbox, "features", label, key=_feature_key(name), on_change=_changed):
+            chosen.append(name)
+    if not chosen:
+        st.warning("Pick at least one input feature; using X₁ and X₂ meanwhile.")
+        return cfg.DEFAULT.features
+    return tuple(chosen)
+
+
+def _network_controls(n_inputs: int) -> dict:
+    n_layers = _control(st.number_input, "layers", "Hidden layers", 0, limits.MAX_HIDDEN_LAYERS, step=1,
+                        key=N_LAYERS, on_change=_changed)
+    layers, acts = [], []
+    room = classroom()
+    shown = not (room.is_hidden("layers") and room.is_hidden("activations"))
+    for i in range(int(n_layers)):
+        left, right = st.columns([1, 1]) if shown else (st, st)  # no empty columns for hidden controls
+        _clamp_widget(_units_key(i), 1, limits.MAX_NEURONS)
+        layers.append(_control(left.number_input, "layers", f"Layer {i + 1} neurons", 1, limits.MAX_NEURONS,
+                               step=1, key=_units_key(i), on_change=_changed))
+        acts.append(_control(right.selectbox, "activations", f"Layer {i + 1} activation", cfg.HIDDEN_ACTIVATIONS,
+                             key=_act_key(i), on_change=_changed))
+    dropout = _control(st.slider, "dropout", "Dropout", 0.0, 0.9, step=0.05, key=_key("dropout"), on_change=_changed)
+    init = _control(st.selectbox, "init", "Weight initializer", cfg.INITIALIZERS, key=_key("init"),
+                    on_change=_changed)
+    return dict(layers=tuple(int(u) for u in layers), activations=tuple(acts), dropout=dropout, init=init)
+
+
+def _loss_control(kind: str, dataset: str) -> str:
+    """Only the losses that fit the problem; a chosen one that no longer fits becomes "auto", and says so."""
+    key = _key("loss")
+    why = cfg.loss_misfit(st.session_state.get(key, "auto"), kind, dataset)
+    if why:
+        state.notify(why)
+        st.session_state[key] = "auto"
+    options = cfg.FITTING_LOSSES[kind]
+    return _control(st.selectbox, "loss", "Loss", options, key=key, format_func=lambda n: cfg.loss_label(n, kind),
+                    on_change=_changed)
+
+
+def _training_controls(dataset: str, kind: str, train_size: int) -> dict:
+    loss = _loss_control(kind, dataset)
+    optimizer = _control(st.selectbox, "optimizer", "Optimizer", list(cfg.OPTIMIZERS), key=_key("optimizer"),
+                         format_func=cfg.OPTIMIZERS.get, on_change=_changed)
+    lr = _control(st.select_slider, "learning_rate", "Learning rate", cfg.LEARNING_RATES, key=_key("learning_rate"),
+                  on_change=_changed)
+    regularization = _control(st.selectbox, "regularization", "Regularization", list(cfg.REGULARIZATIONS),
+                              key=_key("regularization"), format_func=cfg.REGULARIZATIONS.get, on_change=_changed)
+    reg_rate = _control(st.select_slider, "reg_rate", "Regularization rate", cfg.REG_RATES, key=_key("reg_rate"),
+                        on_change=_changed)
+    _clamp_batch(train_size)
+    batch_size = _control(st.slider, "batch_size", "Batch size", 1, train_size, key=_key("batch_size"),
+                          on_change=_changed)
+    speed = _control(st.slider, "epochs_per_frame", "Epochs per frame (speed)", 1, limits.MAX_EPOCHS_PER_FRAME,
+                     key=_key("epochs_per_frame"), on_change=_changed)
+    seed = _control(st.number_input, "seed", "Seed", 0, limits.MAX_SEED, step=1, key=_key("seed"), on_change=_changed)
+    return dict(loss=loss, optimizer=optimizer, learning_rate=lr, regularization=regularization,
+                reg_rate=reg_rate, batch_size=batch_size, epochs_per_frame=speed, seed=int(seed))

@@ -1,0 +1,315 @@
+"""Inside the network: the Playground's second panel, drawn by the live fragment on every tick.
+
+An expander (collapsed at first, and then costing nothing) holds four tabs; only the open tab runs:
+  Network             the diagram (ui/web/components/network.js): a heatmap per neuron, weights as links,
+                      biases as bars; below it one neuron's incoming weights, editable while paused
+  Weights             each layer's weight matrix and how its histogram moved over epochs
+  Gradients & health  gradient norm per layer (now and over epochs), dead and saturated units, hints
+  Hidden space        the input plane's grid lines and the data as two hidden neurons see them
+
+Frame budget: while training plays, the diagram is recomputed every DIAGRAM_EVERY-th tick of the live
+loop and the Plotly charts every CHARTS_EVERY-th. In between, the diagram gets the constant payload KEEP (the canvas
+keeps its picture) and the charts their previous figure: unchanged messages of 10 kB or more that
+Streamlit ships as a short reference to the copy the browser already holds. When paused, every rerun
+recomputes. Weight snapshots for the histograms are taken whether or not the panel is open.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+
+import streamlit as st
+
+from nnlib import features
+from ui.core import health, limits
+from ui.core.run import PlaygroundRun
+from ui.render import network_charts, network_view
+from ui.web import canvas, state
+
+OPEN = "pg_inside_open"  # bool: the expander is open
+TAB = "pg_inside_tab"  # label of the open tab
+NETWORK = "pg_inside_network"  # the diagram component; its "pick" trigger selects a neuron
+NEURON = "pg_inside_neuron"  # the inspected neuron: (Dense-layer index, unit index)
+EDIT_TARGET = "pg_inside_edit_target"  # 0 = the bias, j + 1 = the weight from source j
+SPACE_LAYER, SPACE_X, SPACE_Y = "pg_inside_space_layer", "pg_inside_space_x", "pg_inside_space_y"
+VIEWS = "pg_inside_views"  # {view name: (run, inputs, value)}: the last computed views, re-sent between redraws
+
+DIAGRAM_EVERY = 2  # while playing, the diagram and the neuron table are recomputed every 2nd tick (~3 a second)
+CHARTS_EVERY = 5  # ... and the Plotly charts every 5th (~1 a second)
+TABS = ("Network", "Weights", "Gradients & health", "Hidden space")
+NETWORK_VIEW = canvas.canvas_view("nnpg_network_view", "network")
+CHART_CONFIG = {"displayModeBar": False}
+KEEP = {"keep": True}  # the diagram's payload between redraws: "keep what you drew"
+
+# Weight snapshots per run, for the histograms over epochs; a run's entry goes when the run does.
+_SNAPSHOTS: weakref.WeakKeyDictionary[PlaygroundRun, health.WeightSnapshots] = weakref.WeakKeyDictionary()
+
+
+def panel(run: PlaygroundRun, frame: int, playing: bool) -> None:
+    """Draw the inside-the-network views for ``run``; called from the live fragment on every tick (``frame``
+    counts them)."""
+    _record_snapshot(run)
+    box = st.expander("Inside the network: neurons, weights, gradients, training health", key=OPEN,
+                      on_change="rerun")
+    if not box.open:
+        return
+    with box:
+        tabs = st.tabs(TABS, key=TAB, on_change="rerun")
+        for tab, draw in zip(tabs, (_network_tab, _weights_tab, _health_tab, _space_tab)):
+            if tab.open:
+                with tab:
+                    draw(run, frame, playing)
+
+
+# --- shared helpers ----------------------------------------------------------------------------------------
+def _dense(run: PlaygroundRun) -> list:
+    return [layer for layer in run.model.layers if layer.kind == "Dense"]
+
+
+def _record_snapshot(run: PlaygroundRun) -> None:
+    store = _SNAPSHOTS.get(run)
+    if store is None:
+        store = _SNAPSHOTS[run] = health.WeightSnapshots()
+    if store.due(run.epoch):  # cheap check first; again under the lock, as two script threads can overlap
+        with run.lock:
+            if store.due(run.epoch):
+                store.add(run.epoch, [layer.W for layer in _dense(run)])
+
+
+def _seconds(ticks: int) -> str:
+    """How long ``ticks`` live-loop ticks take at the intended pace, for a caption."""
+    return f"{ticks * limits.TICK_INTERVAL_SECONDS:.1f} s"
+
+
+def _view(name: str, run: PlaygroundRun, frame: int, playing: bool, every: int, inputs: tuple, build,
+          between=None):
+    """The named view: rebuilt when paused, every ``every``-th tick while playing, or when its run or
+    inputs changed. Otherwise ``between`` if given, else the previous view, to be sent again unchanged."""
+    views = st.session_state.setdefault(VIEWS, {})
+    last = views.get(name)
+    if playing and last is not None and last[0] is run and last[1] == inputs and frame % every:
+        return last[2] if between is None else between
+    value = build()
+    views[name] = (run, inputs, value)
+    return value
+
+
+def _keep_in(key: str, n: int, default: int = 0) -> None:
+    """Keep a selector's stored index valid for its n current options (the architecture can change)."""
+    value = st.session_state.get(key)
+    if not isinstance(value, int) or not 0 <= value < n:
+        st.session_state[key] = max(0, min(default, n - 1))
+
+
+def _sources(run: PlaygroundRun, dense_index: int, short: bool = False) -> list[str]:
+    """Names of what feeds Dense layer ``dense_index``: the input features, or the previous layer's neurons."""
+    if dense_index == 0:
+        return [features.label(name) for name in run.config.features]
+    units = _dense(run)[dense_index - 1].units
+    return [f"L{dense_index}·n{j + 1}" if short else f"layer {dense_index}, neuron {j + 1}" for j in range(units)]
+
+
+def _layer_title(dense_index: int, n_dense: int) -> str:
+    return "Output" if dense_index == n_dense - 1 else f"Layer {dense_index + 1}"
+
+
+# --- Network: the diagram and one neuron -------------------------------------------------------------------
+def _network_tab(run: PlaygroundRun, frame: int, playing: bool) -> None:
+    dense = _dense(run)
+    slot = st.container()
+    left, right = st.columns([3, 2])
+    layer, unit = _neuron_selector(left, dense)
+    payload = _view("diagram", run, frame, playing, DIAGRAM_EVERY, (layer, unit),
+                    lambda: _diagram(run, layer, unit, frame, playing), between=KEEP)
+    with slot:
+        NETWORK_VIEW(data=payload, key=NETWORK, on_pick_change=_on_pick)
+        st.caption(f"While training plays, the diagram redraws every {_seconds(DIAGRAM_EVERY)} (weights to 2 "
+                   "decimals) to keep the live view fast; when paused, on every change (4 decimals).")
+    _neuron_details(left, right, run, layer, unit, frame, playing)
+
+
+def _neuron_selector(where, dense: list) -> tuple[int, int]:
+    """One selector over every (layer, neuron) pair: each selectbox costs ~1.5 ms a frame, two would cost 3."""
+    n = len(dense)
+    options = [(i, j) for i, d in enumerate(dense) for j in range(d.units)]
+    if st.session_state.get(NEURON) not in options:  # also after the architecture changed
+        st.session_state[NEURON] = options[0]
+    return where.selectbox(
+        "Inspect a neuron (or click one in the diagram)", options, key=NEURON,
+        format_func=lambda o: f"{_layer_title(o[0], n)}, neuron {o[1] + 1} ({dense[o[0]].activation.name})")
+
+
+def _on_pick() -> None:
+    """A click on a diagram node: inspect it (set the selectors; they are drawn after this)."""
+    chosen = selection_from_pick((st.session_state.get(NETWORK) or {}).get("pick"))
+    if chosen is not None:
+        st.session_state[NEURON] = chosen
+
+
+def selection_from_pick(pick) -> tuple[int, int] | None:
+    """The diagram's [column, row] of a clicked neuron -> (Dense-layer index, unit); None for an input
+    node or anything malformed. Out-of-range values are clamped later by the selectors."""
+    if (isinstance(pick, list) and len(pick) == 2 and all(type(v) is int for v in pick)
+            and pick[0] >= 1 and pick[1] >= 0):
+        return pick[0] - 1, pick[1]
+    return None
+
+
+def _diagram(run: PlaygroundRun, layer: int, unit: int, frame: int, playing: bool) -> dict:
+    names = run.config.features
+    with run.lock:
+        dense = _dense(run)
+        weights, biases = [d.W.copy() for d in dense], [d.b.copy() for d in dense]
+        activations = [d.activation.name for d in dense]
+        res = network_view.resolution_for(len(names) + sum(d.units for d in dense))
+        small_inputs = features.expand(network_view.drawing_points(res), names)
+        small = health.dense_outputs(run.model, small_inputs)
+        big_inputs = features.expand(network_view.drawing_points(network_view.LARGE_RESOLUTION), names)
+        big = health.dense_outputs(run.model, big_inputs)
+    kind, n_classes = run.data.kind, run.data.n_classes
+    title = f"{_layer_title(layer, len(dense))}, neuron {unit + 1} ({activations[layer]})"
+    large = network_view.inspected_view(big_inputs, big, kind, n_classes, layer + 1, unit, title)
+    return network_view.diagram_payload(
+        feature_names=names, weights=weights, biases=biases, activation_names=activations, grid_inputs=small_inputs,
+        activations=small, kind=kind, n_classes=n_classes, selected=(layer + 1, unit), large=large,
+        digits=2 if playing else 4, frame=frame)
+
+
+def _neuron_details(table, edit, run: PlaygroundRun, layer: int, unit: int, frame: int, playing: bool) -> None:
+    rows = _view("neuron_rows", run, frame, playing, DIAGRAM_EVERY, (layer, unit), lambda: _incoming(run, layer, unit))
+    # Markdown, not st.dataframe: no pandas -> Arrow conversion on every frame (~4 ms).
+    with table.container(height=min(60 + 36 * len(rows), 330), border=False):
+        st.markdown(incoming_table(rows))
+    with edit:
+        if playing:
+            st.caption("Pause to edit this neuron's weights or bias.")
+        else:
+            _edit_controls(run, layer, unit, rows)
+
+
+def incoming_table(rows: list[dict]) -> str:
+    """The inspected neuron's bias and incoming weights as a Markdown table."""
+    lines = ["| into this neuron | value |", "|:--|--:|"]
+    lines += [f"| {r['into this neuron']} | {r['value']:.4f} |" for r in rows]
+    return "\n".join(lines)
+
+
+def _incoming(run: PlaygroundRun, layer: int, unit: int) -> list[dict]:
+    """The inspected neuron's bias and incoming weights, as table rows."""
+    with run.lock:
+        d = _dense(run)[layer]
+        bias, weights = float(d.b[unit]), d.W[:, unit].tolist()
+    rows = [{"into this neuron": "bias", "value": bias}]
+    rows += [{"into this neuron": f"w from {src}", "value": w} for src, w in zip(_sources(run, layer), weights)]
+    return rows
+
+
+def _edit_controls(run: PlaygroundRun, layer: int, unit: int, rows: list[dict]) -> None:
+    _keep_in(EDIT_TARGET, len(rows))
+    target = st.selectbox("Edit", range(len(rows)), key=EDIT_TARGET, format_func=lambda i: rows[i]["into this neuron"])
+    current = rows[target]["value"]
+    # A fresh key whenever the value itself changes, so the box always starts from the current value.
+    value_key = f"pg_inside_value_{layer}_{unit}_{target}_{current!r}"
+    st.number_input("New value", value=float(current), step=0.1, format="%.4f", key=value_key)
+    st.button("Apply", on_click=_apply_edit, args=(layer, unit, target - 1, value_key), type="primary",
+              help="Writes the value into the model now; the loss shown updates at the next step.")
+
+
+def _apply_edit(layer: int, unit: int, source: int, value_key: str) -> None:
+    """Set one weight (source >= 0) or the bias (source = -1) of a neuron. Setting, not adding: idempotent."""
+    run, value = st.session_state.get(state.RUN), st.session_state.get(value_key)
+    if run is None or value is None or not math.isfinite(value):
+        return
+    with run.lock:
+        dense = _dense(run)
+        if not (0 <= layer < len(dense) and 0 <= unit < dense[layer].units and -1 <= source < dense[layer].W.shape[0]):
+            return
+        if source < 0:
+            dense[layer].b[unit] = value
+        else:
+            dense[layer].W[source, unit] = value
+    state.touch()
+
+
+# --- Weights -------------------------------------------------------------------------------------------------
+def _weights_tab(run: PlaygroundRun, frame: int, playing: bool) -> None:
+    fig = _view("weights", run, frame, playing, CHARTS_EVERY, (), lambda: _weights_figure(run))
+    st.caption("Left: each layer's weights (one colour scale for all layers, orange < 0 < blue). Right: how the "
+               "layer's weight histogram moved, from the first snapshot (light grey) to now (bars). Redrawn once "
+               f"every {_seconds(CHARTS_EVERY)} while playing.")
+    st.plotly_chart(fig, key="pg_inside_weights_chart", config=CHART_CONFIG)
+
+
+def _weights_figure(run: PlaygroundRun):
+    store = _SNAPSHOTS.get(run) or health.WeightSnapshots()
+    with run.lock:
+        dense = _dense(run)
+        weights = [d.W.copy() for d in dense]
+        picks = store.pick(4)
+        epochs, snaps = [store.epochs[k] for k in picks], [store.weights[k] for k in picks]
+    labels = [_sources(run, i, short=True) for i in range(len(dense))]
+    return network_charts.weights_figure(weights, labels, epochs, snaps)
+
+
+# --- Gradients & health --------------------------------------------------------------------------------------
+def _health_tab(run: PlaygroundRun, frame: int, playing: bool) -> None:
+    fig, rows, hints = _view("health", run, frame, playing, CHARTS_EVERY, (), lambda: _health(run))
+    st.caption("Gradient flow: how strongly the loss pulls on each layer's weights. On a log scale a deep sigmoid "
+               f"network shows a staircase, far smaller towards the input. Redrawn every {_seconds(CHARTS_EVERY)} "
+               "while playing.")
+    st.plotly_chart(fig, key="pg_inside_gradients_chart", config=CHART_CONFIG)
+    if rows:
+        st.dataframe(rows, hide_index=True)
+        st.caption(f"Dead: a ReLU unit that outputs 0 on every training point. Saturated: a tanh unit with |a| > "
+                   f"{health.TANH_LIMIT}, or a sigmoid unit with a < {health.SIGMOID_LOW} or a > "
+                   f"{health.SIGMOID_HIGH}, on at least {health.SATURATED_SHARE:.0%} of the training points. "
+                   "Empty cells: the measure does not apply to that activation.")
+    for hint in hints:
+        st.warning(hint)
+    if rows and not hints:
+        st.success("No layer is mostly dead or saturated, and the gradient reaches the first layer.")
+
+
+def _health(run: PlaygroundRun):
+    with run.lock:
+        norms = run.model.gradient_norms(run.inputs_train, run.targets_train)
+        outputs = health.dense_outputs(run.model, run.inputs_train)
+        names = [d.activation.name for d in _dense(run)]
+        history = [list(row) for row in run.history.grad_norms]
+    layers = health.layer_health(names[:-1], outputs[:-1], norms)
+    fig = network_charts.gradient_flow_figure(history, norms)
+    return fig, health.health_rows(layers), health.hints(layers, norms)
+
+
+# --- Hidden space --------------------------------------------------------------------------------------------
+def _space_tab(run: PlaygroundRun, frame: int, playing: bool) -> None:
+    hidden = _dense(run)[:-1]
+    if not hidden:
+        st.info("This network has no hidden layer. Add one in the sidebar to see how a layer bends the plane.")
+        return
+    _keep_in(SPACE_LAYER, len(hidden))
+    cols = st.columns(3)
+    layer = cols[0].selectbox("Hidden layer", range(len(hidden)), key=SPACE_LAYER,
+                              format_func=lambda i: f"Layer {i + 1} ({hidden[i].activation.name})")
+    units = hidden[layer].units
+    _keep_in(SPACE_X, units, 0)
+    _keep_in(SPACE_Y, units, 1)
+    nx = cols[1].selectbox("Horizontal axis: neuron", range(units), key=SPACE_X, format_func=lambda j: str(j + 1))
+    ny = cols[2].selectbox("Vertical axis: neuron", range(units), key=SPACE_Y, format_func=lambda j: str(j + 1))
+    fig = _view("space", run, frame, playing, CHARTS_EVERY, (layer, nx, ny), lambda: _space(run, layer, nx, ny))
+    st.caption("Each grid line of the input plane (blue: x₁ fixed, orange: x₂ fixed, dark: the axes) and each "
+               "training point, mapped through the network to these two neurons' activations. Straight lines "
+               f"that bend and fold show how the layer reshapes space. Redrawn every {_seconds(CHARTS_EVERY)} while "
+               "playing.")
+    st.plotly_chart(fig, key="pg_inside_space_chart", config=CHART_CONFIG)
+
+
+def _space(run: PlaygroundRun, layer: int, nx: int, ny: int):
+    lines = health.grid_polylines()
+    with run.lock:
+        mapped = health.hidden_coordinates(run.model, run.config.features, layer, (nx, ny), lines)
+        points = health.hidden_coordinates(run.model, run.config.features, layer, (nx, ny), run.data.X_train)
+    titles = (f"layer {layer + 1}, neuron {nx + 1}", f"layer {layer + 1}, neuron {ny + 1}")
+    return network_charts.hidden_space_figure(mapped, points, run.data.y_train, run.data.kind, run.data.n_classes,
+                                              titles)

@@ -1,0 +1,197 @@
+"""The live loop: a fragment that trains a few epochs per tick and redraws, never a blocking loop.
+
+While playing, the fragment reruns every TICK_INTERVAL_SECONDS. Each tick trains a few frames of
+``epochs_per_frame`` epochs under the run's lock (a tick that finds the lock taken skips training and only
+redraws), keeping the output after each, then sends one payload to a canvas view: the output images, the
+points and the curves. The view plays the frames back spaced over the tick: two at the intended pace, more
+when ticks come slowly (a busy server or browser; see ui.pacing). When training stops by itself
+(divergence, the epoch cap, an idle session) the tick says why and reruns the whole app, so the timer
+stops with it.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import uuid
+
+import numpy as np
+import streamlit as st
+
+from nnlib import datasets
+from ui.core import health, limits, pacing
+from ui.core.run import PlaygroundRun, Scores, problem_text, score_label
+from ui.render import charts
+from ui.render.png import png_data_uri
+from ui.web import canvas, state
+from ui.web import lessons as lessons_page
+from ui.web.playground import controls, inside
+
+PACING_ID = "pg_pacing_id"  # an opaque id for this session's share of the server
+FRAME = "pg_frame"  # ticks drawn in this session, so heavy panels can redraw every k-th tick
+HEALTH = "pg_health"  # (run, epoch, hints): the last training-health check of the main view
+HEALTH_EVERY_EPOCHS = 25  # while playing, the main view re-checks for dead or saturated units this often
+LAST_TICK, TICK_SECONDS = "pg_last_tick", "pg_tick_seconds"  # when this session last ticked; the smoothed gap
+LIVE_VIEW = canvas.canvas_view("nnpg_live_view", "liveview")
+
+
+def run_controls(run: PlaygroundRun) -> None:
+    playing = st.session_state.get(state.PLAYING, False)
+    row = st.container(horizontal=True)
+    row.button("Play", on_click=state.play, type="primary", disabled=playing)
+    row.button("Pause", on_click=state.pause, disabled=not playing)
+    row.button("Step", on_click=state.step, help="Train exactly one epoch.")
+    row.button("Reset", on_click=state.reset, help="Fresh weights from the same seed (epoch 0).")
+    row.space("stretch")
+    row.download_button("Download data (CSV)", data=lambda: _data_csv(run), file_name="playground-data.csv",
+                        mime="text/csv",
+                        help="Train and test points as x1, x2, label: edit them and upload them again.")
+
+
+def _data_csv(run: PlaygroundRun) -> str:
+    d = run.data
+    return datasets.to_csv(np.vstack([d.X_train, d.X_test]), np.concatenate([d.y_train, d.y_test]))
+
+
+def problem_caption(run: PlaygroundRun) -> None:
+    d = run.data
+    st.caption(f"Problem: **{problem_text(d)}** · {len(d.y_train)} training and {len(d.y_test)} test points · "
+               f"loss: {run.model.loss.name.replace('_', ' ')} · model: `{run.model!r}`")
+
+
+def view_options() -> None:
+    """Drawn outside the live fragment: a toggle is a full rerun, and ticks stay light."""
+    options = st.container(horizontal=True, gap="large")
+    room = controls.classroom()
+    for name, label in zip(controls.VIEW_SETTINGS, ("Show test data", "Discretize output", "Log-scale loss")):
+        if not room.is_hidden(name):
+            options.toggle(label, key=controls.view_key(name), on_change=state.touch)
+
+
+def training_panel() -> None:
+    playing = st.session_state.get(state.PLAYING, False)
+    st.fragment(_tick, run_every=limits.TICK_INTERVAL_SECONDS if playing else None)()
+
+
+def _tick() -> None:
+    started = time.thread_time()  # this thread's CPU time: the frame's real cost, not time spent waiting
+    _draw_frame()
+    if st.session_state.get(state.PLAYING):
+        session = st.session_state.setdefault(PACING_ID, uuid.uuid4().hex)
+        time.sleep(pacing.PACER.rest_after(session, time.thread_time() - started))
+
+
+def _draw_frame() -> None:
+    run: PlaygroundRun = st.session_state[state.RUN]
+    playing = bool(st.session_state.get(state.PLAYING))
+    tick_seconds = _tick_seconds() if playing else None
+    shots = _advance(run, pacing.frames_per_tick(tick_seconds)) if playing else []
+    with run.lock:  # a consistent snapshot: weights, epoch and scores from the same moment
+        scores = run.scores()
+        if not shots:
+            shots = [(run.epoch, run.grid_output())]
+    epoch = shots[-1][0]
+    _metrics(run, epoch, scores)
+    _status(run, no_value=not np.isfinite(shots[-1][1]).all())
+    _health_warning(run, playing)
+    lessons_page.goal_status(run)
+    view = st.session_state.get(state.CONFIG, run.config)  # the view toggles of the last full run
+    frames = [(e, png_data_uri(charts.output_rgb(output, run.data.kind, limits.GRID_RESOLUTION, view.discretize)))
+              for e, output in shots]
+    payload = charts.live_view_payload(
+        frames=frames, frame_seconds=(tick_seconds or 0) / len(frames), data=run.data, history=run.history,
+        score_label=score_label(run.data.kind), log_loss=view.log_loss, show_test=view.show_test,
+        discretize=view.discretize, hover=not playing, max_points=limits.HISTORY_POINTS)
+    LIVE_VIEW(data=payload, key="pg_live_view")
+    frame = st.session_state[FRAME] = st.session_state.get(FRAME, 0) + 1
+    inside.panel(run, frame, playing=playing)
+
+
+def _tick_seconds() -> float | None:
+    """The smoothed time between this session's ticks. A gap longer than the longest rest plus a slow tick
+    is a pause (or the first tick after Play), not a pace."""
+    ss, now = st.session_state, time.monotonic()
+    last, ss[LAST_TICK] = ss.get(LAST_TICK), now
+    if last is not None and now - last < 2 * pacing.MAX_REST_SECONDS:
+        ss[TICK_SECONDS] = pacing.smooth(ss.get(TICK_SECONDS), now - last)
+    return ss.get(TICK_SECONDS)
+
+
+def _advance(run: PlaygroundRun, frames: int) -> list[tuple[int, np.ndarray]]:
+    """Train ``frames`` frames of ``epochs_for_frame`` epochs and return (epoch, grid output) after each, or
+    stop playing (and say why). Empty when another thread is training this run: skip, don't queue."""
+    if state.idle_seconds() > limits.IDLE_PAUSE_SECONDS:
+        _stop(f"Paused after {limits.IDLE_PAUSE_SECONDS // 60} minutes without interaction. Press Play to go on.")
+    shots = []
+    if run.lock.acquire(blocking=False):
+        try:
+            per_frame = run.epochs_for_frame()
+            while len(shots) < frames and run.train(per_frame):
+                shots.append((run.epoch, run.grid_output()))
+        finally:
+            run.lock.release()
+    if run.diverged:
+        _stop(divergence_message(run))
+    if run.at_cap:
+        _stop(f"Stopped at the cap of {limits.MAX_EPOCHS_PER_RUN:,} epochs per run. Reset to start again.")
+    return shots
+
+
+def _stop(reason: str) -> None:
+    st.session_state[state.PLAYING] = False
+    st.session_state[state.STATUS] = reason
+    st.rerun()  # a full rerun re-declares the fragment without its timer
+
+
+def divergence_message(run: PlaygroundRun) -> str:
+    lr = run.diverged_at_rate or run.config.learning_rate  # the rate that diverged, not today's slider
+    lower = max(lr / 10, 1e-5)
+    return (f"Training stopped at epoch {run.epoch}: the loss stopped being a finite number (it overflowed). "
+            f"The learning rate {lr:g} is too high for this setup, so each step overshoots and the weights blow up. "
+            f"Try {lower:g} (ten times lower), or the Adam optimizer, then press Reset.")
+
+
+def _fmt(value: float) -> str:
+    """A metric tile's value: four decimals, or "NaN" once the model has blown up."""
+    return f"{value:.4f}" if math.isfinite(value) else "NaN"
+
+
+def _metrics(run: PlaygroundRun, epoch: int, scores: Scores) -> None:
+    """The scores of the weights drawn in this frame (an edit shows at once), data loss only."""
+    label = score_label(run.data.kind)
+    row = st.container(horizontal=True)  # one block, not six: every block is a message the browser renders
+    row.metric("Epoch", f"{epoch:,}")
+    row.metric("Train loss", _fmt(scores.loss))
+    row.metric("Test loss", _fmt(scores.val_loss))
+    row.metric(f"Train {label}", _fmt(scores.score))
+    row.metric(f"Test {label}", _fmt(scores.val_score))
+    if run.config.regularization != "none" and run.config.reg_rate > 0:
+        row.metric(f"{run.config.regularization.upper()} penalty", _fmt(scores.penalty),
+                   help="Added to the training loss the optimizer minimizes; the losses shown leave it out.")
+
+
+def _health_warning(run: PlaygroundRun, playing: bool) -> None:
+    """Says in the main view when layers are mostly dead or saturated, or no gradient flows (the details are in
+    Inside the network → Gradients). Checked on the training points, every HEALTH_EVERY_EPOCHS while playing."""
+    seen = st.session_state.get(HEALTH)
+    if seen is None or seen[0] is not run or run.epoch < seen[1] or not playing or \
+            run.epoch - seen[1] >= HEALTH_EVERY_EPOCHS:
+        with run.lock:
+            epoch, dense = run.epoch, [layer for layer in run.model.layers if layer.kind == "Dense"]
+            outputs = health.dense_outputs(run.model, run.inputs_train)
+            norms = list(run.history.grad_norms[-1]) if run.history.grad_norms else [math.nan] * len(dense)
+        layers = health.layer_health([d.activation.name for d in dense[:-1]], outputs[:-1], norms)
+        seen = st.session_state[HEALTH] = (run, epoch, health.hints(layers, norms))
+    if seen[2]:
+        st.warning("  \n".join(seen[2]) + "  \nDetails: *Inside the network → Gradients*.",
+                   icon=":material/monitor_heart:")
+
+
+def _status(run: PlaygroundRun, no_value: bool) -> None:
+    grey = " The plane is grey where the network's output is no longer a number." if no_value else ""
+    if run.diverged or no_value:
+        st.error(divergence_message(run) + grey if run.diverged else grey.strip())
+    elif st.session_state.get(state.STATUS):
+        st.info(st.session_state[state.STATUS])
+    elif run.note and run.epoch == 0:
+        st.info(run.note)

@@ -1,0 +1,114 @@
+"""Time travel on the Playground: after pausing, scrub back through training and resume from any moment.
+
+The run keeps weight snapshots as it trains (ui/core/snapshots.py, recorded by ui/core/run.py). The view at a past
+epoch is computed by a separate copy of the model holding that snapshot, so scrubbing never touches the
+live run; only "Resume from here" writes into it (under its lock).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from nnlib import features
+from ui.core import health, limits, snapshots
+from ui.core.run import PlaygroundRun, score_label
+from ui.render import charts, network_view
+from ui.render.png import png_data_uri
+from ui.web import state
+from ui.web.playground import inside
+from ui.web.playground.live import LIVE_VIEW
+
+OPEN = "tt_open"  # bool: the expander is open
+EPOCH = "tt_epoch"  # the epoch the slider points at (widget)
+SEEN = "tt_seen"  # (run, its epoch) when the slider was last drawn: new training moves the slider to the latest
+DIAGRAM = "tt_diagram"  # bool: show the network diagram at the chosen epoch (widget)
+FRAME = "tt_frame"  # diagrams sent, so the canvas repaints each new one
+
+
+def panel(run: PlaygroundRun) -> None:
+    """The time-travel expander, shown only while paused and once the run has trained."""
+    if st.session_state.get(state.PLAYING) or run.epoch == 0:
+        return
+    box = st.expander("Time travel: scrub back through training", key=OPEN, on_change="rerun",
+                      icon=":material/history:")
+    if not box.open:  # closed, it costs nothing
+        return
+    with box:
+        _body(run)
+
+
+def _body(run: PlaygroundRun) -> None:
+    with run.lock:
+        epochs, latest = run.snapshots.epochs, run.epoch
+    if len(epochs) < 2:
+        st.caption("Train a little longer to have moments to go back to.")
+        return
+    ss = st.session_state
+    seen = ss.get(SEEN)
+    if seen is None or seen[0] is not run or seen[1] != latest or not 0 <= ss.get(EPOCH, -1) <= latest:
+        ss[EPOCH] = latest  # a new run or new training: start at the present
+    ss[SEEN] = (run, latest)
+    # A linear slider, so the thumb's place is the epoch's; it shows the latest moment kept at or before it.
+    chosen = st.slider("Epoch", 0, latest, key=EPOCH,
+                       help=f"{len(epochs)} moments kept: every epoch up to {run.snapshots.keep_all}, then spaced "
+                            "out further the longer training ran (memory is capped per run).")
+    snapshot = run.snapshots.at(chosen)
+    model = snapshots.model_at(run.model, snapshot)  # a copy: the live run's model is never touched
+    output = model.predict(run.grid_inputs)
+    history = snapshots.history_until(run.history, snapshot.epoch)
+    score, view = score_label(run.data.kind), run.config
+    image = charts.output_rgb(output, run.data.kind, limits.GRID_RESOLUTION, view.discretize)
+    payload = charts.live_view_payload(
+        frames=[(snapshot.epoch, png_data_uri(image))], data=run.data, history=history, score_label=score,
+        log_loss=view.log_loss, show_test=view.show_test, discretize=view.discretize,
+        max_points=limits.HISTORY_POINTS, height=320)
+    kept = "" if snapshot.epoch == chosen else f" (the moment kept nearest before epoch {chosen:,})"
+    st.caption(_summary(history, snapshot.epoch, latest, score) + kept)
+    LIVE_VIEW(data=payload, key="tt_live_view")
+    left, right = st.columns([1, 3])
+    left.button("Resume from here", key="tt_resume", type="primary", on_click=resume, args=(snapshot.epoch,),
+                disabled=snapshot.epoch == latest, width="stretch",
+                help="Puts these weights back into the run, forgets the epochs after them (their curves too), "
+                     "and continues from here when you press Play or Step.")
+    if snapshot.epoch < latest:
+        right.caption(f"Resuming discards epochs {snapshot.epoch + 1:,}…{latest:,}. Momentum and Adam's moments "
+                      "restart from zero; with plain SGD, training repeats exactly what happened after this epoch.")
+    else:
+        right.caption("Move the slider back to look at an earlier moment.")
+    if st.toggle("Show the network at this epoch", key=DIAGRAM):
+        _diagram(run, model)
+
+
+def _summary(history, epoch: int, latest: int, score: str) -> str:
+    if epoch == 0 or not history.loss:
+        return f"Epoch 0 of {latest}: the initial weights, before any training."
+    return (f"Epoch {epoch:,} of {latest:,} · train loss {history.loss[-1]:.4f} · test loss {history.val_loss[-1]:.4f}"
+            f" · train {score} {history.score[-1]:.3f} · test {score} {history.val_score[-1]:.3f}. The curves stop at "
+            "this epoch.")
+
+
+def _diagram(run: PlaygroundRun, model) -> None:
+    """The diagram drawn from the snapshot's copy of the model (the same view as "Inside the network")."""
+    names = run.config.features
+    dense = [layer for layer in model.layers if layer.kind == "Dense"]
+    res = network_view.resolution_for(len(names) + sum(d.units for d in dense))
+    grid_inputs = features.expand(network_view.drawing_points(res), names)
+    frame = st.session_state[FRAME] = st.session_state.get(FRAME, 0) + 1
+    payload = network_view.diagram_payload(
+        feature_names=names, weights=[d.W for d in dense], biases=[d.b for d in dense],
+        activation_names=[d.activation.name for d in dense], grid_inputs=grid_inputs,
+        activations=health.dense_outputs(model, grid_inputs), kind=run.data.kind, n_classes=run.data.n_classes,
+        digits=4, frame=frame)
+    inside.NETWORK_VIEW(data=payload, key="tt_network")
+
+
+def resume(epoch: int) -> None:
+    """Put the live run back to the snapshot at ``epoch`` (a callback: the same click twice does the same)."""
+    run = st.session_state.get(state.RUN)
+    if run is None:
+        return
+    st.session_state[state.PLAYING] = False
+    with run.lock:
+        snapshots.rewind(run, epoch)
+    st.session_state.pop(state.STATUS, None)
+    state.touch()
