@@ -15,7 +15,7 @@ import pytest
 
 import nnlib
 from nnlib import datasets, features
-from ui.core import exports
+from ui.core import csv_files, exports
 from ui.core.config import Config
 from ui.core.exports import ImportRejected
 from ui.core.lessons import LESSONS
@@ -120,7 +120,7 @@ def test_history_csv_reader_rejects_another_csv():
 
 def test_the_data_csv_holds_the_training_rows_then_the_test_rows():
     run = trained(Config(dataset="spiral3", noise=0.3))
-    X, y, kind = datasets.load_csv(exports.data_to_csv(run.data).encode())
+    X, y, kind = csv_files.load_csv(exports.data_to_csv(run.data).encode())
     d = run.data
     np.testing.assert_array_equal(X, np.vstack([d.X_train, d.X_test]))
     np.testing.assert_array_equal(y, np.concatenate([d.y_train, d.y_test]))

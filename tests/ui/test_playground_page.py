@@ -8,8 +8,7 @@ import pytest
 from apptest_helpers import click, open_app, run_of
 from streamlit.testing.v1 import AppTest
 
-from nnlib import datasets
-from ui.core import limits
+from ui.core import csv_files, exports, limits
 from ui.web import state
 from ui.web.playground import live
 
@@ -149,7 +148,7 @@ def test_idle_sessions_pause_by_themselves(monkeypatch):
 def test_the_data_download_reads_back_as_the_same_points():
     at = open_app()
     run = run_of(at)
-    X, y, kind = datasets.load_csv(live._data_csv(run))
+    X, y, kind = csv_files.load_csv(exports.data_to_csv(run.data))
     assert kind == "binary" and len(y) == len(run.data.y_train) + len(run.data.y_test)
     np.testing.assert_array_equal(X[: len(run.data.X_train)], run.data.X_train)
 

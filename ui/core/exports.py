@@ -1,7 +1,7 @@
 """Export and import for the Playground. Pure: builders take values and return text or bytes; no Streamlit.
 
 Exports: the configuration as JSON, the training history as CSV, a standalone nnlib script that replays the
-run, and the same network as Keras code. The data CSV is ``nnlib.datasets.to_csv`` of the training rows
+run, and the same network as Keras code. The data CSV is ``ui.core.csv_files.to_csv`` of the training rows
 followed by the test rows; the model file is ``nnlib.model_to_bytes``.
 
 Imports treat every file as hostile: no pickle, no eval, sizes capped before parsing, and every problem is
@@ -25,7 +25,7 @@ import numpy as np
 import nnlib
 from nnlib import datasets, features
 from ui.core import config as cfg
-from ui.core import limits
+from ui.core import csv_files, limits
 from ui.core.config import Config
 from ui.core.run import INITIALIZER_SPECS, Data, History, loss_name, score_metric
 
@@ -182,7 +182,7 @@ def history_from_csv(text: str) -> dict[str, list]:
 
 def data_to_csv(data: Data) -> str:
     """The training rows, then the test rows, as x1,x2,label."""
-    return datasets.to_csv(np.vstack([data.X_train, data.X_test]), np.concatenate([data.y_train, data.y_test]))
+    return csv_files.to_csv(np.vstack([data.X_train, data.X_test]), np.concatenate([data.y_train, data.y_test]))
 
 
 # --- model file -------------------------------------------------------------------------------------------
@@ -278,7 +278,8 @@ def nnlib_script(config: Config, data: Data, epochs: int) -> str:
     else:
         lines += [
             f"# The data: your CSV as the Playground's 'Data (CSV)' download ({DATA_FILE}), training rows first",
-            f"X, y, _ = datasets.load_csv(Path({DATA_FILE!r}).read_bytes())",
+            f"table = np.loadtxt({DATA_FILE!r}, delimiter=',', skiprows=1, ndmin=2)  # x1, x2, label",
+            "X, y = table[:, :2], table[:, 2]" + ("" if data.kind == "regression" else ".astype(int)"),
             f"N_TRAIN = {len(data.y_train)}",
             "X_train, X_test, y_train, y_test = X[:N_TRAIN], X[N_TRAIN:], y[:N_TRAIN], y[N_TRAIN:]",
         ]

@@ -9,7 +9,7 @@ import streamlit as st
 
 from nnlib import datasets, features
 from ui.core import config as cfg
-from ui.core import lessons, limits
+from ui.core import csv_files, lessons, limits
 from ui.core.config import Config
 from ui.web import state
 
@@ -259,7 +259,7 @@ def _read_upload() -> None:
     if upload is None:
         return
     try:
-        table = datasets.read_csv_table(upload, max_rows=limits.UPLOAD_MAX_ROWS, max_bytes=limits.UPLOAD_MAX_BYTES)
+        table = csv_files.read_csv_table(upload, max_rows=limits.UPLOAD_MAX_ROWS, max_bytes=limits.UPLOAD_MAX_BYTES)
         if len(table.y) < limits.UPLOAD_MIN_ROWS:
             raise ValueError(f"it has {len(table.y)} data rows; the Playground needs at least "
                              f"{limits.UPLOAD_MIN_ROWS} to split them into training and test points")

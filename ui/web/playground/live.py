@@ -18,8 +18,7 @@ import uuid
 import numpy as np
 import streamlit as st
 
-from nnlib import datasets
-from ui.core import health, limits, pacing
+from ui.core import exports, health, limits, pacing
 from ui.core.run import PlaygroundRun, Scores, problem_text, score_label
 from ui.render import charts
 from ui.render.png import png_data_uri
@@ -43,14 +42,9 @@ def run_controls(run: PlaygroundRun) -> None:
     row.button("Step", on_click=state.step, help="Train exactly one epoch.")
     row.button("Reset", on_click=state.reset, help="Fresh weights from the same seed (epoch 0).")
     row.space("stretch")
-    row.download_button("Download data (CSV)", data=lambda: _data_csv(run), file_name="playground-data.csv",
-                        mime="text/csv",
+    row.download_button("Download data (CSV)", data=lambda: exports.data_to_csv(run.data),
+                        file_name="playground-data.csv", mime="text/csv",
                         help="Train and test points as x1, x2, label: edit them and upload them again.")
-
-
-def _data_csv(run: PlaygroundRun) -> str:
-    d = run.data
-    return datasets.to_csv(np.vstack([d.X_train, d.X_test]), np.concatenate([d.y_train, d.y_test]))
 
 
 def problem_caption(run: PlaygroundRun) -> None:
