@@ -3,6 +3,9 @@
 import streamlit as st
 
 from ui.web import lessons as lessons_page
+from ui.web import routing
+
+routing.through_app()
 
 st.title("Lessons")
 st.caption("Each lesson opens the Playground with a complete setup. Press Play, watch, then change settings "

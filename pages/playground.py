@@ -3,9 +3,11 @@
 import streamlit as st
 
 from ui.web import lessons as lessons_page
-from ui.web import state
+from ui.web import routing, state
 from ui.web.playground import controls, live, timetravel
 from ui.web.playground import export as export_panel
+
+routing.through_app()
 
 st.title("Playground")
 controls.read_url_once()

@@ -73,3 +73,11 @@ def test_no_module_is_longer_than_about_four_hundred_lines():
     long = [f"{p.relative_to(ROOT)}: {n}" for p in modules("ui") + modules("pages")
             if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES]
     assert long == []
+
+
+def test_every_page_goes_through_the_apps_navigation_first():
+    """ui/web/routing.py: a deep link on a fresh server must still run app.py's navigation."""
+    for page in sorted((ROOT / "pages").glob("*.py")):
+        calls = [n for n in ast.walk(ast.parse(page.read_text())) if isinstance(n, ast.Call)]
+        first = next(c for c in calls if isinstance(c.func, ast.Attribute))
+        assert ast.unparse(first.func) == "routing.through_app", f"{page.name} starts with {ast.unparse(first.func)}"
