@@ -7,7 +7,7 @@
     model.fit(X, y, epochs=10, batch_size=32, validation_data=(Xt, yt))
 """
 
-from nnlib import activations, callbacks, datasets, features, initializers, losses, metrics, optimizers, regularizers
+from nnlib import activations, callbacks, datasets, initializers, losses, metrics, optimizers, regularizers
 from nnlib.callbacks import Callback, EarlyStopping, History, LambdaCallback
 from nnlib.layers import Activation, Dense, Dropout, Layer
 from nnlib.models import Sequential
@@ -19,6 +19,6 @@ from nnlib import layers  # noqa: E402  isort: skip
 
 __all__ = [
     "Activation", "Callback", "Dense", "Dropout", "EarlyStopping", "History", "LambdaCallback", "Layer",
-    "Sequential", "activations", "callbacks", "datasets", "features", "initializers", "layers", "load_model",
+    "Sequential", "activations", "callbacks", "datasets", "initializers", "layers", "load_model",
     "losses", "metrics", "model_to_bytes", "optimizers", "regularizers", "set_random_seed",
 ]

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnlib import features
 from ui.core import health
 from ui.core.config import DEFAULT
+from ui.core.data import features
 from ui.core.run import History, PlaygroundRun, make_data
 from ui.render import charts, network_view
 from ui.render.png import png_data_uri

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nnlib.datasets import DATASETS, DOMAIN, KINDS, generate
-from ui.core.csv_files import load_csv, read_csv_table, to_csv
+from ui.core.data.csv_files import load_csv, read_csv_table, to_csv
 
 GOOD = "x1,x2,label\n1,2,0\n-3.5,4,1\n0,0,1\n"
 

@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib import datasets, features
-from ui.core import csv_files, exports
+from nnlib import datasets
+from ui.core import exports
 from ui.core.config import Config
+from ui.core.data import csv_files
 from ui.core.exports import ImportRejected
 from ui.core.lessons import LESSONS
 from ui.core.run import PlaygroundRun, make_data
@@ -211,14 +212,6 @@ def test_the_keras_code_for_other_problems(config, expected):
     ast.parse(code)
     for text in expected:
         assert text in code
-
-
-def test_the_keras_feature_expressions_equal_nnlib_features():
-    X = np.random.default_rng(0).uniform(-6, 6, (50, 2))
-    for name, expression in exports.FEATURE_CODE.items():
-        value = eval(expression, {"np": np, "X": X})  # noqa: S307  our own fixed expressions
-        np.testing.assert_allclose(value, features.expand(X, [name])[:, 0], err_msg=name)
-    assert set(exports.FEATURE_CODE) == set(features.FEATURES)
 
 
 # --- model files ------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from apptest_helpers import click, open_app, run_of
 from streamlit.testing.v1 import AppTest
 
-from nnlib import features
+from ui.core.data import features
 from ui.web import state
 
 

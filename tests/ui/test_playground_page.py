@@ -8,7 +8,8 @@ import pytest
 from apptest_helpers import click, open_app, run_of
 from streamlit.testing.v1 import AppTest
 
-from ui.core import csv_files, exports, limits
+from ui.core import exports, limits
+from ui.core.data import csv_files
 from ui.web import state
 from ui.web.playground import live
 

@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from nnlib import features
 from ui.core import limits
 from ui.core.config import Config
-from ui.core.run import PlaygroundRun, build_model, grid_points, loss_name, make_data
+from ui.core.data import features
+from ui.core.run import PlaygroundRun, build_model, grid_points, make_data
+from ui.core.spec import loss_name
 
 
 def new_run(**changes) -> PlaygroundRun:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields, replace
 
-from nnlib import activations, datasets, features
+from nnlib import activations, datasets
 from ui.core import limits
+from ui.core.data import features
 
 OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD + momentum", "rmsprop": "RMSprop", "adam": "Adam"}
 LOSSES = {"auto": "Auto", "crossentropy": "Cross-entropy", "mse": "MSE", "mae": "MAE"}

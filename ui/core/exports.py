@@ -1,7 +1,7 @@
 """Export and import for the Playground. Pure: builders take values and return text or bytes; no Streamlit.
 
 Exports: the configuration as JSON, the training history as CSV, a standalone nnlib script that replays the
-run, and the same network as Keras code. The data CSV is ``ui.core.csv_files.to_csv`` of the training rows
+run, and the same network as Keras code. The data CSV is ``ui.core.data.csv_files.to_csv`` of the training rows
 followed by the test rows; the model file is ``nnlib.model_to_bytes``.
 
 Imports treat every file as hostile: no pickle, no eval, sizes capped before parsing, and every problem is
@@ -23,11 +23,13 @@ from dataclasses import fields
 import numpy as np
 
 import nnlib
-from nnlib import datasets, features
+from nnlib import datasets
 from ui.core import config as cfg
-from ui.core import csv_files, limits
+from ui.core import limits
+from ui.core import spec as network
 from ui.core.config import Config
-from ui.core.run import INITIALIZER_SPECS, Data, History, loss_name, score_metric
+from ui.core.data import csv_files, features
+from ui.core.run import Data, History
 
 FORMAT = "nnlib-playground-config"
 VERSION = 1
@@ -208,26 +210,6 @@ def model_weights_from_bytes(data: bytes, current: nnlib.Sequential) -> list[np.
 
 
 # --- code export ------------------------------------------------------------------------------------------
-_OPTIMIZER_CODE = {  # mirrors ui.run.make_optimizer
-    "sgd": "nnlib.optimizers.SGD({lr!r})",
-    "momentum": "nnlib.optimizers.SGD({lr!r}, momentum=0.9)",
-    "rmsprop": "nnlib.optimizers.RMSprop({lr!r})",
-    "adam": "nnlib.optimizers.Adam({lr!r})",
-}
-_KERAS_OPTIMIZER = {
-    "sgd": "SGD(learning_rate={lr!r})",
-    "momentum": "SGD(learning_rate={lr!r}, momentum=0.9)",
-    "rmsprop": "RMSprop(learning_rate={lr!r})",
-    "adam": "Adam(learning_rate={lr!r})",
-}
-FEATURE_CODE = {  # NumPy expressions of nnlib.features, for code that does not import nnlib
-    "x1": "X[:, 0]", "x2": "X[:, 1]", "x1sq": "X[:, 0] ** 2", "x2sq": "X[:, 1] ** 2", "x1x2": "X[:, 0] * X[:, 1]",
-    "sinx1": "np.sin(X[:, 0])", "sinx2": "np.sin(X[:, 1])", "cosx1": "np.cos(X[:, 0])", "cosx2": "np.cos(X[:, 1])",
-}
-
-
-def _output(data: Data) -> tuple[int, str]:
-    return {"binary": (1, "sigmoid"), "multiclass": (data.n_classes, "softmax"), "regression": (1, "linear")}[data.kind]
 
 
 def _summary(config: Config, data: Data) -> str:
@@ -239,13 +221,11 @@ def _summary(config: Config, data: Data) -> str:
 def nnlib_script(config: Config, data: Data, epochs: int) -> str:
     """A standalone script that rebuilds the run's data, network and optimizer, trains ``epochs`` epochs
     exactly as the Playground does (same seed, batch size and order of random draws), and prints the final
-    training loss. Mirrors ui.run.make_data and ui.run.build_model."""
+    training loss. The network comes from the same spec as the Playground's model (ui/core/spec.py)."""
+    spec = network.network_spec(config, data.kind, data.n_classes)
     seed = config.seed
     data_seed = "DATA_SEED" if config.points_seed != seed else "SEED"
-    init = INITIALIZER_SPECS.get(config.init, config.init)
-    reg = None if config.regularization == "none" or config.reg_rate == 0 else {config.regularization: config.reg_rate}
-    out_units, out_act = _output(data)
-    multi_mse = data.kind == "multiclass" and loss_name(config, data.kind) == "mse"
+    multi_mse = data.kind == "multiclass" and spec.loss == "mse"
     lines = [
         '"""Replays a NumPy Neural Playground run with nnlib.',
         "",
@@ -259,7 +239,7 @@ def nnlib_script(config: Config, data: Data, epochs: int) -> str:
         "import numpy as np",
         "",
         "import nnlib",
-        "from nnlib import datasets, features",
+        *(["from nnlib import datasets"] if config.dataset in datasets.DATASETS else []),
         "",
         f"SEED = {seed}",
         *([f"DATA_SEED = {config.points_seed}"] if config.points_seed != seed else []),
@@ -285,8 +265,10 @@ def nnlib_script(config: Config, data: Data, epochs: int) -> str:
         ]
     lines += [
         "",
-        f"FEATURES = {list(config.features)!r}",
-        "inputs_train, inputs_test = features.expand(X_train, FEATURES), features.expand(X_test, FEATURES)",
+        f"def expand(X):  # the input features: {', '.join(config.features)}",
+        f"    return np.column_stack([{', '.join(features.CODE[name] for name in config.features)}])",
+        "",
+        "inputs_train, inputs_test = expand(X_train), expand(X_test)",
     ]
     if multi_mse:
         lines += [f"y_train, y_test = np.eye({data.n_classes})[y_train], np.eye({data.n_classes})[y_test]"
@@ -294,23 +276,7 @@ def nnlib_script(config: Config, data: Data, epochs: int) -> str:
     lines += [
         "",
         "# The network, built and initialized in the Playground's order",
-        f"INIT = {init!r}",
-        f"REG = nnlib.regularizers.get({reg!r})" if reg else "REG = None",
-        "model = nnlib.Sequential([",
-    ]
-    width = len(config.features)
-    for units, act in zip(config.layers, config.activations):
-        lines.append(f"    nnlib.Dense({units}, {act!r}, kernel_initializer=INIT, kernel_regularizer=REG, "
-                     f"input_shape=({width},)),")
-        if config.dropout > 0:
-            lines.append(f"    nnlib.Dropout({config.dropout!r}),")
-        width = units
-    lines += [
-        f"    nnlib.Dense({out_units}, {out_act!r}, kernel_initializer=INIT, kernel_regularizer=REG, "
-        f"input_shape=({width},)),",
-        "], seed=SEED)",
-        f"model.compile(optimizer={_OPTIMIZER_CODE[config.optimizer].format(lr=config.learning_rate)}, "
-        f"loss={loss_name(config, data.kind)!r}, metrics=[{score_metric(data.kind)!r}])",
+        *_nnlib_network(spec),
         f"model.build(({len(config.features)},))",
         "print(model)",
         "",
@@ -328,21 +294,48 @@ def nnlib_script(config: Config, data: Data, epochs: int) -> str:
     return "\n".join(lines)
 
 
-def _keras_initializer(config: Config) -> str:
-    spec = INITIALIZER_SPECS.get(config.init)
-    if spec is None:
-        return repr(config.init)
-    return f"tf.keras.initializers.RandomUniform(minval={spec['minval']!r}, maxval={spec['maxval']!r})"
+def _nnlib_network(spec: network.NetworkSpec) -> list[str]:
+    reg = f"nnlib.regularizers.get({dict([spec.regularizer])!r})" if spec.regularizer else "None"
+    lines, width = [f"INIT = {spec.initializer!r}", f"REG = {reg}", "model = nnlib.Sequential(["], spec.n_inputs
+    for layer in spec.layers:
+        if layer.kind == "Dropout":
+            lines.append(f"    nnlib.Dropout({layer.rate!r}),")
+            continue
+        lines.append(f"    nnlib.Dense({layer.units}, {layer.activation!r}, kernel_initializer=INIT, "
+                     f"kernel_regularizer=REG, input_shape=({width},)),")
+        width = layer.units
+    return [*lines, "], seed=SEED)",
+            f"model.compile(optimizer={network.optimizer_code(spec, 'nnlib.optimizers.')}, loss={spec.loss!r}, "
+            f"metrics=[{spec.metric!r}])"]
+
+
+def _keras_initializer(spec: network.NetworkSpec) -> str:
+    if isinstance(spec.initializer, str):
+        return repr(spec.initializer)
+    return (f"tf.keras.initializers.RandomUniform(minval={spec.initializer['minval']!r}, "
+            f"maxval={spec.initializer['maxval']!r})")
+
+
+def _keras_network(spec: network.NetworkSpec) -> list[str]:
+    name, rate = spec.regularizer or (None, None)
+    reg = f"tf.keras.regularizers.{name.upper()}({rate!r})" if name else "None"
+    lines = [f"INIT = {_keras_initializer(spec)}", f"REG = {reg}", "model = tf.keras.Sequential([",
+             f"    tf.keras.Input(shape=({spec.n_inputs},)),"]
+    for layer in spec.layers:
+        lines.append(f"    tf.keras.layers.Dropout({layer.rate!r})," if layer.kind == "Dropout" else
+                     f"    tf.keras.layers.Dense({layer.units}, activation={layer.activation!r}, "
+                     "kernel_initializer=INIT, kernel_regularizer=REG),")
+    metric = "[]" if spec.metric == "r2_score" else "['accuracy']"  # Keras has R2Score, not under this name
+    return [*lines, "])",
+            f"model.compile(optimizer={network.optimizer_code(spec, 'tf.keras.optimizers.', 'learning_rate')},",
+            f"              loss={spec.loss!r}, metrics={metric})"]
 
 
 def keras_code(config: Config, data: Data, epochs: int) -> str:
     """The same network in tf.keras, reading the Playground's data CSV. Keras draws its own initial weights
     and batches, so its numbers will be close to the Playground's but not equal."""
-    out_units, out_act = _output(data)
-    loss = loss_name(config, data.kind)
-    reg = "None" if config.regularization == "none" or config.reg_rate == 0 else \
-        f"tf.keras.regularizers.{config.regularization.upper()}({config.reg_rate!r})"
-    columns = ", ".join(FEATURE_CODE[name] for name in config.features)
+    spec = network.network_spec(config, data.kind, data.n_classes)
+    columns = ", ".join(features.CODE[name] for name in config.features)
     label_type = "float" if data.kind == "regression" else "int"
     lines = [
         '"""The NumPy Neural Playground network in Keras (tf.keras).',
@@ -362,26 +355,11 @@ def keras_code(config: Config, data: Data, epochs: int) -> str:
         f"inputs = np.column_stack([{columns}])  # features: {', '.join(config.features)}",
         "x_train, x_test, y_train, y_test = inputs[:N_TRAIN], inputs[N_TRAIN:], y[:N_TRAIN], y[N_TRAIN:]",
     ]
-    if data.kind == "multiclass" and loss == "mse":
+    if data.kind == "multiclass" and spec.loss == "mse":
         lines.append(f"y_train, y_test = np.eye({data.n_classes})[y_train], np.eye({data.n_classes})[y_test]")
     lines += [
         "",
-        f"INIT = {_keras_initializer(config)}",
-        f"REG = {reg}",
-        "model = tf.keras.Sequential([",
-        f"    tf.keras.Input(shape=({len(config.features)},)),",
-    ]
-    for units, act in zip(config.layers, config.activations):
-        lines.append(f"    tf.keras.layers.Dense({units}, activation={act!r}, kernel_initializer=INIT, "
-                     "kernel_regularizer=REG),")
-        if config.dropout > 0:
-            lines.append(f"    tf.keras.layers.Dropout({config.dropout!r}),")
-    lines += [
-        f"    tf.keras.layers.Dense({out_units}, activation={out_act!r}, kernel_initializer=INIT, "
-        "kernel_regularizer=REG),",
-        "])",
-        f"model.compile(optimizer=tf.keras.optimizers.{_KERAS_OPTIMIZER[config.optimizer].format(lr=config.learning_rate)},",
-        f"              loss={loss!r}, metrics={[] if data.kind == 'regression' else ['accuracy']!r})",
+        *_keras_network(spec),
         "model.summary()",
         f"model.fit(x_train, y_train, epochs={max(epochs, 1)}, batch_size={config.batch_size}, "
         "validation_data=(x_test, y_test))",

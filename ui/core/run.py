@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import nnlib
-from nnlib import datasets, features
+from nnlib import datasets
 from nnlib.callbacks import Callback
-from ui.core import limits, pacing
+from ui.core import limits, pacing, spec
 from ui.core.config import Config
+from ui.core.data import features
 from ui.core.snapshots import SnapshotStore
-
-INITIALIZER_SPECS = {"random_uniform": {"name": "random_uniform", "minval": -0.5, "maxval": 0.5}}
 
 
 @dataclass(frozen=True)
@@ -52,55 +51,10 @@ def make_data(config: Config, uploaded: tuple[np.ndarray, np.ndarray, str] | Non
     return Data(X_train, y_train, X_test, y_test, kind, n_classes)
 
 
-def loss_name(config: Config, kind: str) -> str:
-    """The nnlib loss for the chosen loss family and problem kind (cross-entropy needs classes)."""
-    if kind == "regression":
-        return "mae" if config.loss == "mae" else "mse"
-    if config.loss == "mse":
-        return "mse"
-    return "binary_crossentropy" if kind == "binary" else "sparse_categorical_crossentropy"
-
-
-def make_optimizer(config: Config) -> nnlib.optimizers.Optimizer:
-    lr = config.learning_rate
-    return {
-        "sgd": lambda: nnlib.optimizers.SGD(lr),
-        "momentum": lambda: nnlib.optimizers.SGD(lr, momentum=0.9),
-        "rmsprop": lambda: nnlib.optimizers.RMSprop(lr),
-        "adam": lambda: nnlib.optimizers.Adam(lr),
-    }[config.optimizer]()
-
-
-def make_regularizer(config: Config):
-    if config.regularization == "none" or config.reg_rate == 0:
-        return None
-    return nnlib.regularizers.get({config.regularization: config.reg_rate})
-
-
 def build_model(config: Config, data: Data) -> nnlib.Sequential:
-    init = INITIALIZER_SPECS.get(config.init, config.init)
-    reg = make_regularizer(config)
-    layers, width = [], len(config.features)
-    for units, activation in zip(config.layers, config.activations):
-        layers.append(nnlib.Dense(units, activation, kernel_initializer=init, kernel_regularizer=reg,
-                                  input_shape=(width,)))
-        if config.dropout > 0:
-            layers.append(nnlib.Dropout(config.dropout))
-        width = units
-    out_units, out_act = {"binary": (1, "sigmoid"), "multiclass": (data.n_classes, "softmax"),
-                          "regression": (1, "linear")}[data.kind]
-    layers.append(nnlib.Dense(out_units, out_act, kernel_initializer=init, kernel_regularizer=reg,
-                              input_shape=(width,)))
-    model = nnlib.Sequential(layers, seed=config.seed)
-    model.compile(optimizer=make_optimizer(config), loss=loss_name(config, data.kind),
-                  metrics=[score_metric(data.kind)])
-    model.build((len(config.features),))
-    return model
+    """The Playground's network for ``config`` on ``data`` (see ui.core.spec)."""
+    return spec.build(spec.network_spec(config, data.kind, data.n_classes))
 
-
-def score_metric(kind: str) -> str:
-    """The nnlib metric the Playground scores a model by: accuracy, or R² for regression."""
-    return "r2_score" if kind == "regression" else "accuracy"
 
 
 def score_label(kind: str) -> str:
@@ -171,7 +125,8 @@ class PlaygroundRun:
         self.inputs_test = features.expand(data.X_test, config.features)
         self.grid = grid_points()
         self.grid_inputs = features.expand(self.grid, config.features)
-        self.model = build_model(config, data)
+        self.spec = spec.network_spec(config, data.kind, data.n_classes)  # the model, as exports write it
+        self.model = spec.build(self.spec)
         self.targets_train, self.targets_test = self._targets(data.y_train), self._targets(data.y_test)
         self.history = History()
         self.snapshots = SnapshotStore(limits.SNAPSHOT_BUDGET_BYTES)  # weights over epochs, for time travel
@@ -197,13 +152,14 @@ class PlaygroundRun:
         """Take new training settings (learning rate, optimizer, regularization, batch, speed) and keep
         the weights. Only call with a config whose ``model_key`` equals this run's."""
         old, self.config = self.config, config
+        self.spec = spec.network_spec(config, self.data.kind, self.data.n_classes)
         if (config.optimizer, config.learning_rate) != (old.optimizer, old.learning_rate):
             if config.optimizer == old.optimizer:
                 self.model.optimizer.learning_rate = config.learning_rate  # keeps momentum and moments
             else:
-                self.model.optimizer = make_optimizer(config)
+                self.model.optimizer = spec.make_optimizer(config.optimizer, config.learning_rate)
         if (config.regularization, config.reg_rate) != (old.regularization, old.reg_rate):
-            reg = make_regularizer(config)
+            reg = spec.make_regularizer(self.spec)
             for layer in self.model.layers:
                 if isinstance(layer, nnlib.Dense):
                     layer.kernel_regularizer = reg
@@ -247,7 +203,7 @@ class PlaygroundRun:
 
     def scores(self) -> Scores:
         """The current weights' Scores. The caller holds ``lock`` (or owns the run)."""
-        metric = score_metric(self.data.kind)
+        metric = self.spec.metric
         with np.errstate(over="ignore", invalid="ignore"):  # a diverged model scores NaN, quietly
             train = self._evaluate(self.inputs_train, self.targets_train)
             test = self._evaluate(self.inputs_test, self.targets_test)
@@ -257,7 +213,7 @@ class PlaygroundRun:
     def _evaluate(self, x: np.ndarray, targets: np.ndarray) -> dict:
         """evaluate's logs on one set; NaN for an empty one (a tiny upload at an extreme split)."""
         if not len(x):
-            return {"loss": math.nan, score_metric(self.data.kind): math.nan}
+            return {"loss": math.nan, self.spec.metric: math.nan}
         return self.model.evaluate(x, targets, return_dict=True)
 
     def grid_output(self) -> np.ndarray:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlib import features
+from ui.core.data import features
 from ui.core.run import grid_points
 from ui.render import charts
 from ui.render.png import png_data_uri

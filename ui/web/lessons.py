@@ -12,8 +12,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-import nnlib
 from ui.core import lessons
+from ui.core.data import features
 from ui.core.lessons import LESSONS, Lesson
 from ui.core.run import PlaygroundRun
 from ui.web import state
@@ -47,7 +47,7 @@ def setup_text(config) -> str:
     """One line describing a setup: data, features, network, optimizer."""
     runs = [(len(list(group)), layer) for layer, group in itertools.groupby(zip(config.layers, config.activations))]
     hidden = " · ".join(f"{n} layers of {u} {a}" if n > 1 else f"{u} {a}" for n, (u, a) in runs) or "no hidden layer"
-    feats = ", ".join(nnlib.features.label(f) for f in config.features)
+    feats = ", ".join(features.label(f) for f in config.features)
     return (f"{config.dataset} · inputs {feats} · {hidden} · {config.optimizer} at learning rate "
             f"{config.learning_rate:g}")
 

@@ -7,10 +7,11 @@ import random
 
 import streamlit as st
 
-from nnlib import datasets, features
+from nnlib import datasets
 from ui.core import config as cfg
-from ui.core import csv_files, lessons, limits
+from ui.core import lessons, limits
 from ui.core.config import Config
+from ui.core.data import csv_files, features
 from ui.web import state
 
 PREFIX = "w_"

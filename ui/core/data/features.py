@@ -12,8 +12,6 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from nnlib._registry import lookup
-
 Feature = Callable[[np.ndarray], np.ndarray]  # X (n, 2) -> column (n,)
 
 # short name -> (display label, function); the order is the order a page lists them in
@@ -28,7 +26,19 @@ FEATURES: dict[str, tuple[str, Feature]] = {
     "cosx1": ("cos(X₁)", lambda X: np.cos(X[:, 0])),
     "cosx2": ("cos(X₂)", lambda X: np.cos(X[:, 1])),
 }
+CODE = {  # the same columns as NumPy expressions, for exported code (tests/ui/test_features.py: equal)
+    "x1": "X[:, 0]", "x2": "X[:, 1]", "x1sq": "X[:, 0] ** 2", "x2sq": "X[:, 1] ** 2", "x1x2": "X[:, 0] * X[:, 1]",
+    "sinx1": "np.sin(X[:, 0])", "sinx2": "np.sin(X[:, 1])", "cosx1": "np.cos(X[:, 0])", "cosx2": "np.cos(X[:, 1])",
+}
 DEFAULT_FEATURES = ("x1", "x2")
+
+
+def lookup(kind: str, registry: dict, name: str):
+    """``registry[name]`` (any case), or a ValueError that lists the choices, as nnlib's registries say it."""
+    try:
+        return registry[name.lower()]
+    except (KeyError, AttributeError):
+        raise ValueError(f"unknown {kind} {name!r}; choose one of {sorted(registry)}") from None
 
 
 def label(name: str) -> str:

@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pytest
 
-from nnlib.features import DEFAULT_FEATURES, FEATURES, expand, label
+from ui.core.data.features import CODE, DEFAULT_FEATURES, FEATURES, expand, label
 
 X = np.array([[1.0, 2.0], [0.0, -1.0]])
 
@@ -91,3 +91,12 @@ def test_x_must_be_numeric_n_by_2(bad):
     expected = r"expand needs numeric X of shape \(n, 2\), received shape " + shape
     with pytest.raises(ValueError, match=expected):
         expand(bad, ["x1"])
+
+
+def test_the_code_expressions_compute_exactly_the_feature_columns():
+    """Exported scripts (nnlib and Keras) compute the features from features.CODE; the Playground from FEATURES."""
+    X = np.random.default_rng(0).uniform(-6, 6, (50, 2))
+    for name, expression in CODE.items():
+        value = eval(expression, {"np": np, "X": X})  # noqa: S307  our own fixed expressions
+        np.testing.assert_array_equal(value, expand(X, [name])[:, 0], err_msg=name)
+    assert list(CODE) == list(FEATURES)
