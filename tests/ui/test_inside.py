@@ -1,5 +1,6 @@
-"""Inside the network: the pure builders (diagram payload, health, Plotly figures) checked against nnlib
-computing the same thing, and the panel on the Playground page through AppTest."""
+"""Inside the network: the diagram payload checked against nnlib computing the same thing, the page's
+gradient and weight-histogram views of a run, and the panel on the Playground page through AppTest.
+Health on its own: test_health.py; the Plotly builders: test_network_charts.py."""
 
 import base64
 import json
@@ -13,14 +14,13 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import nnlib
-from nnlib import features
-from ui.core import health
+from ui.core import health, snapshots
 from ui.core.config import DEFAULT, HIDDEN_ACTIVATIONS
+from ui.core.data import features
 from ui.core.run import PlaygroundRun, make_data
 from ui.render import charts, network_charts, network_view
 from ui.web import state
-from ui.web.playground import inside, live
+from ui.web.playground import inside, live, timetravel
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 ALL_FEATURES = tuple(features.FEATURES)
@@ -56,19 +56,8 @@ def make_run(**changes) -> PlaygroundRun:
 
 
 def payload_for(run: PlaygroundRun, digits: int = 2) -> dict:
-    dense = [layer for layer in run.model.layers if layer.kind == "Dense"]
-    res = network_view.resolution_for(len(run.config.features) + sum(d.units for d in dense))
-    grid_inputs = features.expand(network_view.drawing_points(res), run.config.features)
-    return network_view.diagram_payload(
-        feature_names=run.config.features, weights=[d.W for d in dense], biases=[d.b for d in dense],
-        activation_names=[d.activation.name for d in dense], grid_inputs=grid_inputs,
-        activations=health.dense_outputs(run.model, grid_inputs), kind=run.data.kind, n_classes=run.data.n_classes,
-        digits=digits)
-
-
-def valid(fig) -> go.Figure:
-    """Plotly's full validation of a figure built without it."""
-    return go.Figure(fig.to_dict())
+    """The diagram as the page and time travel build it, with no neuron inspected."""
+    return inside.network_payload(run.model, run, digits=digits)
 
 
 # ====================================================================================================
@@ -186,47 +175,8 @@ def test_inspected_view_shows_a_hidden_neuron_on_its_own_range_and_an_output_as_
 
 
 # ====================================================================================================
-# Health: dead and saturated units on hand-set weights, gradients against nnlib
+# The page's views of the run: gradient norms and weight histograms
 # ====================================================================================================
-def layer_model(activation: str, W, b) -> nnlib.Sequential:
-    W = np.asarray(W, float)
-    model = nnlib.Sequential([nnlib.Dense(W.shape[1], activation, input_shape=(W.shape[0],)),
-                              nnlib.Dense(1, "sigmoid")], seed=0)
-    model.compile(optimizer="sgd", loss="binary_crossentropy")
-    weights = model.get_weights()
-    weights[0], weights[1] = W, np.asarray(b, float)
-    model.set_weights(weights)
-    return model
-
-
-def test_dead_relu_units_are_the_ones_never_active_on_the_data():
-    x = np.random.default_rng(1).uniform(0.1, 2.0, size=(50, 2))  # positive inputs only
-    # unit 1: negative weights -> z < 0 everywhere (dead); unit 2: alive; unit 3: negative bias too large (dead);
-    # unit 4: active on a few points only (alive)
-    W = [[-1.0, 1.0, 0.5, 1.0], [-1.0, 1.0, 0.5, 0.0]]
-    b = [0.0, 0.0, -10.0, -1.8]
-    model = layer_model("relu", W, b)
-    a = health.dense_outputs(model, x)[0]
-    assert health.dead_units(a).tolist() == [True, False, True, False]
-    (h,) = health.layer_health(["relu"], [a], [0.5, 0.5])
-    assert (h.dead, h.dead_fraction, h.saturated) == (2, 0.5, None)
-    assert any("2 of 4 ReLU units are dead" in hint for hint in health.hints([h], [0.5, 0.5]))
-    assert health.health_rows([h])[0]["dead ReLU units"] == "2 of 4 (50%)"
-
-
-def test_saturated_units_need_the_flat_tail_on_most_points():
-    x = np.concatenate([np.full((9, 1), 3.0), np.full((1, 1), 0.01)])  # 90% far from 0, 10% near 0
-    x8 = np.concatenate([np.full((8, 1), 3.0), np.full((2, 1), 0.01)])  # 80% far from 0
-    W, b = [[10.0, 0.1]], [0.0, 0.0]  # unit 1 steep, unit 2 gentle
-    for activation in ("tanh", "sigmoid"):
-        model = layer_model(activation, W, b)
-        assert health.saturated_units(activation, health.dense_outputs(model, x)[0]).tolist() == [True, False]
-        assert health.saturated_units(activation, health.dense_outputs(model, x8)[0]).tolist() == [False, False]
-    assert health.saturated_units("relu", np.ones((3, 2))) is None
-    a = np.array([[0.02, 0.5], [0.98, 0.5], [0.5, 0.99]])
-    assert health.in_flat_tail("sigmoid", a).tolist() == [[True, False], [True, False], [False, True]]
-
-
 def test_gradient_norms_shown_equal_nnlib_loss_and_gradients():
     run = make_run(layers=(5, 3), activations=("sigmoid", "relu"))
     run.train(3)
@@ -240,84 +190,19 @@ def test_gradient_norms_shown_equal_nnlib_loss_and_gradients():
     np.testing.assert_allclose([t["y"][-1] for t in lines], run.history.grad_norms[-1], rtol=1e-3)
 
 
-def test_hints_name_vanishing_and_exploding_gradients_only_when_they_happen():
-    assert any("Vanishing" in h for h in health.hints([], [1e-4, 1e-3, 1e-2]))
-    assert any("Exploding" in h for h in health.hints([], [1e2, 1.0, 1.0]))
-    assert health.hints([], [0.5, 1.0, 0.8]) == []
-    assert health.hints([], [1.0]) == []  # no hidden layer: nothing to compare
-    assert health.hints([], [np.nan, 1.0]) == []
-
-
-def test_weight_snapshots_stay_few_and_spread_over_the_run():
-    store = health.WeightSnapshots(capacity=6)
-    for epoch in range(0, 200):
-        if store.due(epoch):
-            store.add(epoch, [np.full((2, 2), epoch)])
-    assert len(store.epochs) <= 6 and store.epochs[0] == 0 and store.epochs[-1] >= 150
-    assert store.epochs == sorted(store.epochs) and store.spacing > 1
-    picks = store.pick(4)
-    assert len(picks) == 4 and picks[0] == 0 and picks[-1] == len(store.epochs) - 1
-    assert store.weights[picks[-1]][0][0, 0] == store.epochs[-1]
-
-
-def test_hidden_coordinates_are_the_layer_outputs_of_the_mapped_points():
-    run = make_run(layers=(4, 3), activations=("tanh", "relu"))
-    lines = health.grid_polylines(5, 9)
-    assert lines.shape == (10, 9, 2)
-    assert np.all(lines[:5, :, 0] == lines[:5, :1, 0]) and np.all(lines[5:, :, 1] == lines[5:, :1, 1])
-    mapped = health.hidden_coordinates(run.model, run.config.features, 1, (2, 0), lines)
-    assert mapped.shape == (10, 9, 2)
-    a = run.model.layer_outputs(features.expand(lines.reshape(-1, 2), run.config.features))[1]["a"]
-    np.testing.assert_allclose(mapped.reshape(-1, 2), a[:, [2, 0]])
-
-
-def test_chunked_forward_equals_one_pass():
-    run = make_run(layers=(6, 5), activations=("elu", "swish"))
-    x = features.expand(network_view.drawing_points(40), run.config.features)  # 1600 rows, several chunks
-    for chunked, whole in zip(health.dense_outputs(run.model, x, chunk=512),
-                              [o["a"] for o in run.model.layer_outputs(x) if o["kind"] == "Dense"]):
-        np.testing.assert_allclose(chunked, whole)
-
-
-# ====================================================================================================
-# Plotly figures
-# ====================================================================================================
-def test_weights_figure_is_valid_with_one_symmetric_scale_and_labelled_shapes():
-    run = make_run(layers=(4, 3), activations=("tanh", "tanh"))
-    weights = [w for w in run.model.get_weights() if w.ndim == 2]
-    snaps = [[w * 0.5 for w in weights], weights]
-    fig = valid(network_charts.weights_figure(weights, [["X₁", "X₂"], list("abcd"), list("xyz")], [0, 10], snaps))
-    heatmaps = [t for t in fig.data if t.type == "heatmap"]
-    limit = max(np.abs(w).max() for w in weights)
-    assert len(heatmaps) == 3 and sum(bool(h.showscale) for h in heatmaps) == 1
-    for h, w in zip(heatmaps, weights):
-        assert h.zmin == pytest.approx(-limit) and h.zmax == pytest.approx(limit)
-        assert np.array(h.z).shape == w.shape
-    notes = [a.text for a in fig.layout.annotations]
-    assert any("W is 2×4" in n for n in notes) and any("Output" in n and "W is 3×1" in n for n in notes)
-    names = {t.name for t in fig.data if t.type == "scatter"}
-    assert names == {"epoch 0", "epoch 10"}
-    bars = [t for t in fig.data if t.type == "bar"]
-    assert [sum(b.y) for b in bars] == [w.size for w in weights]  # every weight counted once
-
-
-def test_gradient_flow_figure_is_valid_and_log_scaled():
-    history = [[1e-4, 1e-2, 0.1], [2e-4, 0.0, 0.2], [np.nan, 1e-2, 0.3]]
-    fig = valid(network_charts.gradient_flow_figure(history, [1e-4, 1e-2, 0.1]))
-    assert fig.layout.yaxis.type == "log" and fig.layout.yaxis2.type == "log"
-    lines = [t for t in fig.data if t.type == "scatter"]
-    assert [t.name for t in lines] == ["Layer 1", "Layer 2", "Output"]
-    assert list(lines[0].y) == [1e-4, 2e-4, None] and list(lines[1].y) == [1e-2, None, 1e-2]
-
-
-def test_hidden_space_figure_is_valid_for_each_kind():
-    lines = np.random.default_rng(0).normal(size=(6, 5, 2))
-    points = np.random.default_rng(1).normal(size=(10, 2))
-    for kind, y, n in (("binary", np.arange(10) % 2, 2), ("multiclass", np.arange(10) % 3, 3),
-                       ("regression", np.linspace(-1, 1, 10), 1)):
-        fig = valid(network_charts.hidden_space_figure(lines, points, y, kind, n, ("a", "b")))
-        assert fig.layout.xaxis.title.text == "a"
-        assert sum(len([v for v in t.x if v is not None]) for t in fig.data if t.mode == "lines") == 6 * 5 + 2 * 5
+def test_weight_histograms_read_the_runs_snapshots_however_often_the_panel_drew():
+    """They come from the run's one snapshot store, filled by training itself: a run trained while the
+    panel never drew still shows its first and latest epochs and two between."""
+    run = make_run(layers=(4,), activations=("tanh",))
+    run.train(30)
+    fig = go.Figure(inside._weights_figure(run).to_dict())  # validated by Plotly
+    assert sorted({t.name for t in fig.data if t.type == "scatter"}) == ["epoch 0", "epoch 10", "epoch 20", "epoch 30"]
+    now = [layer.W for layer in run.model.layers if layer.kind == "Dense"]
+    for i, w in enumerate(now):
+        outlines = [t for t in fig.data if t.type == "scatter" and t.xaxis == f"x{2 * i + 2}"]
+        samples = [snapshots.kernels(run.model, run.snapshots.at(e))[i] for e in (0, 10, 20, 30)]
+        counts, _ = health.histograms([*samples, w])
+        assert [list(t.y) for t in outlines] == counts[:-1].tolist()  # each outline: that epoch's W
 
 
 # ====================================================================================================
@@ -341,8 +226,8 @@ def show_tab(at: AppTest, tab: str) -> AppTest:
     return at
 
 
-def diagram(at: AppTest) -> dict:
-    element = next(e for e in at.get("bidi_component") if e.key == inside.NETWORK)
+def diagram(at: AppTest, key: str = inside.NETWORK) -> dict:
+    element = next(e for e in at.get("bidi_component") if e.key == key)
     return json.loads(element.proto.bytes)  # the view's data is JSON in bytes (ui/web/canvas.py)
 
 
@@ -474,3 +359,41 @@ def test_a_run_whose_gradients_are_all_zero_shows_zeros_and_says_nothing_learns(
     assert network_charts.ALL_ZERO_NOTE in [a["text"] for a in fig["layout"]["annotations"]]
     assert any("Every weight gradient is 0" in w.value for w in at.warning)
     assert not at.success  # "the gradient reaches the first layer" would be false
+
+
+def histogram_epochs(at: AppTest) -> list[int]:
+    """The epochs whose weight histograms the Weights tab draws (as outlines beside the bars for now)."""
+    names = {t["name"] for t in chart(at, "weights")["data"] if t["name"].startswith("epoch ")}
+    return sorted(int(name.split()[1]) for name in names)
+
+
+def test_resume_from_here_drops_the_discarded_epochs_from_the_weight_histograms():
+    at = open_panel({"samples": "100"}, tab="Weights")
+    for _ in range(6):
+        click(at, "Step")
+    assert histogram_epochs(at) == [0, 2, 4, 6]
+    at.session_state[timetravel.OPEN] = True
+    at.run()
+    at.slider(key=timetravel.EPOCH).set_value(3).run()
+    click(at, "Resume from here")
+    assert at.session_state[state.RUN].epoch == 3
+    assert histogram_epochs(at) == [0, 1, 2, 3]  # no histogram of an epoch after the one resumed from
+    click(at, "Step")
+    assert histogram_epochs(at) == [0, 1, 3, 4]
+
+
+def test_time_travel_draws_the_network_as_it_was_at_the_chosen_epoch():
+    at = open_panel({"samples": "100", "layers": "3"})
+    for _ in range(4):
+        click(at, "Step")
+    at.session_state[timetravel.OPEN] = True
+    at.session_state[timetravel.DIAGRAM] = True
+    at.run()
+    at.slider(key=timetravel.EPOCH).set_value(2).run()
+    assert not at.exception, [e.value for e in at.exception]
+    run = at.session_state[state.RUN]
+    then, now = diagram(at, "tt_network"), diagram(at)
+    for sent, w in zip(then["weights"], snapshots.kernels(run.model, run.snapshots.at(2))):
+        np.testing.assert_allclose(sent, w, atol=5e-5)  # epoch 2's weights, to 4 decimals
+    assert then["selected"] is None and then["large"] is None  # nothing inspected there
+    assert now["selected"] == [1, 0] and then["image"] != now["image"]  # the live diagram shows epoch 4

@@ -138,3 +138,49 @@ def test_rewind_with_adam_resets_its_moments_and_is_reproducible(data):
     snapshots.rewind(run, 10)
     run.train(10)
     assert run.history.loss == first  # resuming from the same moment twice gives the same future
+
+
+# --- the few snapshots the weight histograms draw ---------------------------------------------------------------
+def test_spread_picks_a_few_snapshots_over_the_run_the_first_and_the_latest_included():
+    """What the weight histograms of "Inside the network" draw (they had a store of their own before)."""
+    one = snapshots.OVERHEAD_BYTES + np.full((2, 2), 0.0).nbytes
+    store = SnapshotStore(budget_bytes=12 * one, keep_all=4)
+    for epoch in range(200):
+        store.record(epoch, [np.full((2, 2), float(epoch))])
+    assert len(store) <= 12 and store.epochs[0] == 0 and store.epochs[-1] == 199  # few, over the whole run
+    assert store.epochs == sorted(store.epochs) and max(np.diff(store.epochs)) > 1
+    picks = store.spread(4)
+    assert len(picks) == 4 and picks[0].epoch == 0 and picks[-1] is store.latest
+    assert picks[-1].weights[0][0, 0] == store.epochs[-1]
+    assert [p.epoch for p in picks] == [store.at(e).epoch for e in (0, 66, 133, 199)]  # evenly over the epochs
+    assert all(p.weights[0][0, 0] == p.epoch for p in picks)
+
+
+def test_spread_of_a_short_run_takes_each_snapshot_once():
+    store = SnapshotStore(10**6)
+    assert store.spread(4) == []
+    for epoch in range(3):
+        store.record(epoch, [np.full(2, float(epoch))])
+    assert [s.epoch for s in store.spread(4)] == [0, 1, 2]
+    assert [s.epoch for s in store.spread(2)] == [0, 2]
+    with pytest.raises(ValueError, match="count >= 2"):
+        store.spread(1)
+
+
+def test_kernels_are_each_dense_layers_weights_at_the_snapshot(data):
+    run = PlaygroundRun(replace(SMALL, dropout=0.1), data)  # Dropout layers hold no weights between the Dense ones
+    before = [layer.W.copy() for layer in run.model.layers if layer.kind == "Dense"]
+    run.train(3)
+    now = [layer.W for layer in run.model.layers if layer.kind == "Dense"]
+    assert [w.shape for w in snapshots.kernels(run.model, run.snapshots.at(3))] == [(2, 4), (4, 2), (2, 1)]
+    assert weights_equal(snapshots.kernels(run.model, run.snapshots.at(3)), now)
+    assert weights_equal(snapshots.kernels(run.model, run.snapshots.at(0)), before)
+    assert not weights_equal(before, now)
+
+
+def test_after_a_rewind_the_spread_holds_no_later_epoch(data):
+    run = PlaygroundRun(SMALL, data)
+    run.train(40)
+    assert run.snapshots.spread(4)[-1].epoch == 40
+    snapshots.rewind(run, 12)
+    assert [s.epoch for s in run.snapshots.spread(4)] == [0, 4, 8, 12]

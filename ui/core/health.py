@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnlib import datasets, features
+from nnlib import datasets
+from ui.core.data import features
 
 TANH_LIMIT = 0.97  # |a| above this is in tanh's flat tails
 SIGMOID_LOW, SIGMOID_HIGH = 0.03, 0.97
@@ -165,41 +166,7 @@ def hidden_coordinates(model, feature_names, dense_index: int, units: tuple[int,
     return a[:, list(units)].reshape(*np.shape(points)[:-1], 2)
 
 
-# --- weights over time -------------------------------------------------------------------------------------
-class WeightSnapshots:
-    """Copies of every Dense layer's W taken during training, to show how their histograms move.
-
-    Keeps at most ``capacity`` snapshots, always the first: when full, every other later one is dropped
-    and the spacing between snapshots doubles, so they stay spread over the whole run."""
-
-    def __init__(self, capacity: int = 24):
-        if capacity < 3:
-            raise ValueError(f"WeightSnapshots needs capacity >= 3, received {capacity}")
-        self.capacity, self.spacing = capacity, 1
-        self.epochs: list[int] = []
-        self.weights: list[list[np.ndarray]] = []
-
-    def due(self, epoch: int) -> bool:
-        return not self.epochs or epoch >= self.epochs[-1] + self.spacing
-
-    def add(self, epoch: int, weights: list[np.ndarray]) -> None:
-        """Store copies of ``weights`` (one W per Dense layer) taken at ``epoch``."""
-        self.epochs.append(int(epoch))
-        self.weights.append([np.array(w, dtype=float) for w in weights])
-        if len(self.epochs) > self.capacity:
-            keep = [0, *range(2, len(self.epochs) - 1, 2), len(self.epochs) - 1]
-            self.epochs = [self.epochs[i] for i in keep]
-            self.weights = [self.weights[i] for i in keep]
-            self.spacing *= 2
-
-    def pick(self, count: int) -> list[int]:
-        """Indices of up to ``count`` snapshots spread evenly, the first and the latest included."""
-        n = len(self.epochs)
-        if n <= count:
-            return list(range(n))
-        return sorted(set(np.linspace(0, n - 1, count).round().astype(int).tolist()))
-
-
+# --- weight histograms (over the run's snapshots, ui/core/snapshots.py) -----------------------------------
 def histograms(samples: list[np.ndarray], bins: int = 30) -> tuple[np.ndarray, np.ndarray]:
     """Histograms of several weight arrays on shared bins, symmetric around 0: (counts (len, bins), edges)."""
     limit = max((float(np.nan_to_num(np.abs(s)).max()) for s in samples if np.size(s)), default=1.0)

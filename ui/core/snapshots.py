@@ -8,6 +8,10 @@ it is replaced by the next one unless it was due to be kept. When the bytes exce
 thins itself: ``keep_all`` halves, the spacing ratio roughly doubles, and the snapshots that no longer
 fit the coarser rule go. The first (epoch 0) and the latest snapshot always stay.
 
+The run's recorder (ui/core/run.py) captures one after every epoch; time travel and the weight histograms
+of "Inside the network" both read this one store, so "Resume from here" (``rewind``) drops the discarded
+epochs from both.
+
 Each snapshot also holds the state of the model's random generator (it shuffles the batches and draws
 dropout masks), so training resumed from a snapshot repeats exactly what happened after it (with plain
 SGD; momentum and Adam restart their moments).
@@ -139,6 +143,20 @@ class SnapshotStore:
     def latest(self) -> Snapshot | None:
         return self._snapshots[-1] if self._snapshots else None
 
+    def spread(self, count: int) -> list[Snapshot]:
+        """Up to ``count`` snapshots spread evenly over the epochs trained, the first and the latest included:
+        for each of ``count`` evenly spaced epochs, the snapshot kept at or before it (each one once)."""
+        if count < 2:
+            raise ValueError(f"spread needs count >= 2 (the first and the latest), received {count}")
+        if not self._snapshots:
+            return []
+        picked: list[Snapshot] = []
+        for epoch in np.linspace(self._snapshots[0].epoch, self._snapshots[-1].epoch, count).round():
+            snapshot = self.at(int(epoch))
+            if not picked or snapshot.epoch != picked[-1].epoch:
+                picked.append(snapshot)
+        return picked
+
     def __repr__(self) -> str:
         span = f"epochs {self.epochs[0]}…{self.epochs[-1]}" if self._snapshots else "empty"
         return (f"SnapshotStore({len(self)} snapshots, {span}, {self.nbytes:,} of {self.budget_bytes:,} bytes, "
@@ -152,6 +170,17 @@ def model_at(model, snapshot: Snapshot):
     clone = type(model).from_config(model.to_config())
     clone.set_weights(list(snapshot.weights))
     return clone
+
+
+def kernels(model, snapshot: Snapshot) -> list[np.ndarray]:
+    """Each Dense layer's W (fan_in, units) as ``snapshot`` holds it, input side first. ``model``, the
+    Sequential the snapshot was taken of, only says which of the snapshot's arrays belong to which layer."""
+    found, start = [], 0
+    for layer in model.layers:
+        if layer.kind == "Dense":
+            found.append(snapshot.weights[start])  # a Dense layer's params are [W, b]
+        start += len(layer.params)
+    return found
 
 
 def history_until(history, epoch: int):

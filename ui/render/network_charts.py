@@ -51,7 +51,8 @@ def weights_figure(weights: list[np.ndarray], source_labels: list[list[str]], sn
     layer's weights at a few snapshot epochs (grey = earlier, dark = latest).
 
     weights[i]: (fan_in, units); source_labels[i]: fan_in names; snapshots[k][i]: layer i's W at
-    snapshot_epochs[k], at most 4 of them (``WeightSnapshots.pick(4)``; none: only the current weights)."""
+    snapshot_epochs[k], at most 4 of them (the run's ``SnapshotStore.spread(4)``, each through
+    ``snapshots.kernels``; none: only the current weights)."""
     n = len(weights)
     if len(source_labels) != n:
         raise ValueError(f"need source labels for each of the {n} layers, received {len(source_labels)}")

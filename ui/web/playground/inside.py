@@ -11,18 +11,19 @@ Frame budget: while training plays, the diagram is recomputed every DIAGRAM_EVER
 loop and the Plotly charts every CHARTS_EVERY-th. In between, the diagram gets the constant payload KEEP (the canvas
 keeps its picture) and the charts their previous figure: unchanged messages of 10 kB or more that
 Streamlit ships as a short reference to the copy the browser already holds. When paused, every rerun
-recomputes. Weight snapshots for the histograms are taken whether or not the panel is open.
+recomputes. The weight histograms read the run's one snapshot store (ui/core/snapshots.py, filled after
+every epoch by the run itself), the store time travel reads too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
-import weakref
 
 import streamlit as st
 
-from nnlib import features
-from ui.core import health, limits
+from ui.core import health, limits, snapshots
+from ui.core.data import features
 from ui.core.run import PlaygroundRun
 from ui.render import network_charts, network_view
 from ui.web import canvas, state
@@ -42,14 +43,10 @@ NETWORK_VIEW = canvas.canvas_view("nnpg_network_view", "network")
 CHART_CONFIG = {"displayModeBar": False}
 KEEP = {"keep": True}  # the diagram's payload between redraws: "keep what you drew"
 
-# Weight snapshots per run, for the histograms over epochs; a run's entry goes when the run does.
-_SNAPSHOTS: weakref.WeakKeyDictionary[PlaygroundRun, health.WeightSnapshots] = weakref.WeakKeyDictionary()
-
 
 def panel(run: PlaygroundRun, frame: int, playing: bool) -> None:
     """Draw the inside-the-network views for ``run``; called from the live fragment on every tick (``frame``
     counts them)."""
-    _record_snapshot(run)
     box = st.expander("Inside the network: neurons, weights, gradients, training health", key=OPEN,
                       on_change="rerun")
     if not box.open:
@@ -63,18 +60,8 @@ def panel(run: PlaygroundRun, frame: int, playing: bool) -> None:
 
 
 # --- shared helpers ----------------------------------------------------------------------------------------
-def _dense(run: PlaygroundRun) -> list:
-    return [layer for layer in run.model.layers if layer.kind == "Dense"]
-
-
-def _record_snapshot(run: PlaygroundRun) -> None:
-    store = _SNAPSHOTS.get(run)
-    if store is None:
-        store = _SNAPSHOTS[run] = health.WeightSnapshots()
-    if store.due(run.epoch):  # cheap check first; again under the lock, as two script threads can overlap
-        with run.lock:
-            if store.due(run.epoch):
-                store.add(run.epoch, [layer.W for layer in _dense(run)])
+def _dense(model) -> list:
+    return [layer for layer in model.layers if layer.kind == "Dense"]
 
 
 def _seconds(ticks: int) -> str:
@@ -106,7 +93,7 @@ def _sources(run: PlaygroundRun, dense_index: int, short: bool = False) -> list[
     """Names of what feeds Dense layer ``dense_index``: the input features, or the previous layer's neurons."""
     if dense_index == 0:
         return [features.label(name) for name in run.config.features]
-    units = _dense(run)[dense_index - 1].units
+    units = _dense(run.model)[dense_index - 1].units
     return [f"L{dense_index}·n{j + 1}" if short else f"layer {dense_index}, neuron {j + 1}" for j in range(units)]
 
 
@@ -116,12 +103,13 @@ def _layer_title(dense_index: int, n_dense: int) -> str:
 
 # --- Network: the diagram and one neuron -------------------------------------------------------------------
 def _network_tab(run: PlaygroundRun, frame: int, playing: bool) -> None:
-    dense = _dense(run)
+    dense = _dense(run.model)
     slot = st.container()
     left, right = st.columns([3, 2])
     layer, unit = _neuron_selector(left, dense)
     payload = _view("diagram", run, frame, playing, DIAGRAM_EVERY, (layer, unit),
-                    lambda: _diagram(run, layer, unit, frame, playing), between=KEEP)
+                    lambda: network_payload(run.model, run, inspect=(layer, unit), digits=2 if playing else 4,
+                                            frame=frame, lock=run.lock), between=KEEP)
     with slot:
         NETWORK_VIEW(data=payload, key=NETWORK, on_pick_change=_on_pick)
         st.caption(f"While training plays, the diagram redraws every {_seconds(DIAGRAM_EVERY)} (weights to 2 "
@@ -156,24 +144,33 @@ def selection_from_pick(pick) -> tuple[int, int] | None:
     return None
 
 
-def _diagram(run: PlaygroundRun, layer: int, unit: int, frame: int, playing: bool) -> dict:
+def network_payload(model, run: PlaygroundRun, *, inspect: tuple[int, int] | None = None, digits: int = 4,
+                    frame: int = 0, lock=None) -> dict:
+    """The diagram's payload for ``model`` on ``run``'s features and data: the live run's model (pass its
+    ``lock``, held while the model is read) or a snapshot's private copy (time travel). ``inspect``:
+    (Dense-layer index, unit) of the neuron drawn big; None draws none."""
     names = run.config.features
-    with run.lock:
-        dense = _dense(run)
+    with lock or contextlib.nullcontext():
+        dense = _dense(model)
         weights, biases = [d.W.copy() for d in dense], [d.b.copy() for d in dense]
         activations = [d.activation.name for d in dense]
         res = network_view.resolution_for(len(names) + sum(d.units for d in dense))
         small_inputs = features.expand(network_view.drawing_points(res), names)
-        small = health.dense_outputs(run.model, small_inputs)
-        big_inputs = features.expand(network_view.drawing_points(network_view.LARGE_RESOLUTION), names)
-        big = health.dense_outputs(run.model, big_inputs)
+        small = health.dense_outputs(model, small_inputs)
+        if inspect is not None:
+            big_inputs = features.expand(network_view.drawing_points(network_view.LARGE_RESOLUTION), names)
+            big = health.dense_outputs(model, big_inputs)
     kind, n_classes = run.data.kind, run.data.n_classes
-    title = f"{_layer_title(layer, len(dense))}, neuron {unit + 1} ({activations[layer]})"
-    large = network_view.inspected_view(big_inputs, big, kind, n_classes, layer + 1, unit, title)
+    selected = large = None
+    if inspect is not None:
+        layer, unit = inspect
+        selected = (layer + 1, unit)
+        title = f"{_layer_title(layer, len(dense))}, neuron {unit + 1} ({activations[layer]})"
+        large = network_view.inspected_view(big_inputs, big, kind, n_classes, layer + 1, unit, title)
     return network_view.diagram_payload(
         feature_names=names, weights=weights, biases=biases, activation_names=activations, grid_inputs=small_inputs,
-        activations=small, kind=kind, n_classes=n_classes, selected=(layer + 1, unit), large=large,
-        digits=2 if playing else 4, frame=frame)
+        activations=small, kind=kind, n_classes=n_classes, selected=selected, large=large, digits=digits,
+        frame=frame)
 
 
 def _neuron_details(table, edit, run: PlaygroundRun, layer: int, unit: int, frame: int, playing: bool) -> None:
@@ -198,7 +195,7 @@ def incoming_table(rows: list[dict]) -> str:
 def _incoming(run: PlaygroundRun, layer: int, unit: int) -> list[dict]:
     """The inspected neuron's bias and incoming weights, as table rows."""
     with run.lock:
-        d = _dense(run)[layer]
+        d = _dense(run.model)[layer]
         bias, weights = float(d.b[unit]), d.W[:, unit].tolist()
     rows = [{"into this neuron": "bias", "value": bias}]
     rows += [{"into this neuron": f"w from {src}", "value": w} for src, w in zip(_sources(run, layer), weights)]
@@ -222,7 +219,7 @@ def _apply_edit(layer: int, unit: int, source: int, value_key: str) -> None:
     if run is None or value is None or not math.isfinite(value):
         return
     with run.lock:
-        dense = _dense(run)
+        dense = _dense(run.model)
         if not (0 <= layer < len(dense) and 0 <= unit < dense[layer].units and -1 <= source < dense[layer].W.shape[0]):
             return
         if source < 0:
@@ -242,14 +239,14 @@ def _weights_tab(run: PlaygroundRun, frame: int, playing: bool) -> None:
 
 
 def _weights_figure(run: PlaygroundRun):
-    store = _SNAPSHOTS.get(run) or health.WeightSnapshots()
+    """The weight matrices now, and their histograms at a few of the run's snapshots (one per grey)."""
     with run.lock:
-        dense = _dense(run)
+        dense = _dense(run.model)
         weights = [d.W.copy() for d in dense]
-        picks = store.pick(4)
-        epochs, snaps = [store.epochs[k] for k in picks], [store.weights[k] for k in picks]
+        moments = run.snapshots.spread(len(network_charts.SNAPSHOT_GREYS))
+        kernels = [snapshots.kernels(run.model, s) for s in moments]  # read-only copies: safe after the lock
     labels = [_sources(run, i, short=True) for i in range(len(dense))]
-    return network_charts.weights_figure(weights, labels, epochs, snaps)
+    return network_charts.weights_figure(weights, labels, [s.epoch for s in moments], kernels)
 
 
 # --- Gradients & health --------------------------------------------------------------------------------------
@@ -275,7 +272,7 @@ def _health(run: PlaygroundRun):
     with run.lock:
         norms = run.model.gradient_norms(run.inputs_train, run.targets_train)
         outputs = health.dense_outputs(run.model, run.inputs_train)
-        names = [d.activation.name for d in _dense(run)]
+        names = [d.activation.name for d in _dense(run.model)]
         history = [list(row) for row in run.history.grad_norms]
     layers = health.layer_health(names[:-1], outputs[:-1], norms)
     fig = network_charts.gradient_flow_figure(history, norms)
@@ -284,7 +281,7 @@ def _health(run: PlaygroundRun):
 
 # --- Hidden space --------------------------------------------------------------------------------------------
 def _space_tab(run: PlaygroundRun, frame: int, playing: bool) -> None:
-    hidden = _dense(run)[:-1]
+    hidden = _dense(run.model)[:-1]
     if not hidden:
         st.info("This network has no hidden layer. Add one in the sidebar to see how a layer bends the plane.")
         return

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nnlib import features
-from ui.core import health, limits, snapshots
+from ui.core import limits, snapshots
 from ui.core.run import PlaygroundRun, score_label
-from ui.render import charts, network_view
+from ui.render import charts
 from ui.render.png import png_data_uri
 from ui.web import state
 from ui.web.playground import inside
@@ -89,17 +88,8 @@ def _summary(history, epoch: int, latest: int, score: str) -> str:
 
 def _diagram(run: PlaygroundRun, model) -> None:
     """The diagram drawn from the snapshot's copy of the model (the same view as "Inside the network")."""
-    names = run.config.features
-    dense = [layer for layer in model.layers if layer.kind == "Dense"]
-    res = network_view.resolution_for(len(names) + sum(d.units for d in dense))
-    grid_inputs = features.expand(network_view.drawing_points(res), names)
     frame = st.session_state[FRAME] = st.session_state.get(FRAME, 0) + 1
-    payload = network_view.diagram_payload(
-        feature_names=names, weights=[d.W for d in dense], biases=[d.b for d in dense],
-        activation_names=[d.activation.name for d in dense], grid_inputs=grid_inputs,
-        activations=health.dense_outputs(model, grid_inputs), kind=run.data.kind, n_classes=run.data.n_classes,
-        digits=4, frame=frame)
-    inside.NETWORK_VIEW(data=payload, key="tt_network")
+    inside.NETWORK_VIEW(data=inside.network_payload(model, run, digits=4, frame=frame), key="tt_network")
 
 
 def resume(epoch: int) -> None:

@@ -1,0 +1,84 @@
+"""Training health in plain NumPy (ui/core/health.py): dead and saturated units on hand-set weights, the
+hints, the hidden-space mapping and the chunked forward pass, against nnlib computing the same thing."""
+
+from dataclasses import replace
+
+import numpy as np
+
+import nnlib
+from ui.core import health
+from ui.core.config import DEFAULT
+from ui.core.data import features
+from ui.core.run import PlaygroundRun, make_data
+from ui.render import network_view
+
+
+def make_run(**changes) -> PlaygroundRun:
+    config = replace(DEFAULT, **changes)
+    return PlaygroundRun(config, make_data(config))
+
+
+def layer_model(activation: str, W, b) -> nnlib.Sequential:
+    W = np.asarray(W, float)
+    model = nnlib.Sequential([nnlib.Dense(W.shape[1], activation, input_shape=(W.shape[0],)),
+                              nnlib.Dense(1, "sigmoid")], seed=0)
+    model.compile(optimizer="sgd", loss="binary_crossentropy")
+    weights = model.get_weights()
+    weights[0], weights[1] = W, np.asarray(b, float)
+    model.set_weights(weights)
+    return model
+
+
+def test_dead_relu_units_are_the_ones_never_active_on_the_data():
+    x = np.random.default_rng(1).uniform(0.1, 2.0, size=(50, 2))  # positive inputs only
+    # unit 1: negative weights -> z < 0 everywhere (dead); unit 2: alive; unit 3: negative bias too large (dead);
+    # unit 4: active on a few points only (alive)
+    W = [[-1.0, 1.0, 0.5, 1.0], [-1.0, 1.0, 0.5, 0.0]]
+    b = [0.0, 0.0, -10.0, -1.8]
+    model = layer_model("relu", W, b)
+    a = health.dense_outputs(model, x)[0]
+    assert health.dead_units(a).tolist() == [True, False, True, False]
+    (h,) = health.layer_health(["relu"], [a], [0.5, 0.5])
+    assert (h.dead, h.dead_fraction, h.saturated) == (2, 0.5, None)
+    assert any("2 of 4 ReLU units are dead" in hint for hint in health.hints([h], [0.5, 0.5]))
+    assert health.health_rows([h])[0]["dead ReLU units"] == "2 of 4 (50%)"
+
+
+def test_saturated_units_need_the_flat_tail_on_most_points():
+    x = np.concatenate([np.full((9, 1), 3.0), np.full((1, 1), 0.01)])  # 90% far from 0, 10% near 0
+    x8 = np.concatenate([np.full((8, 1), 3.0), np.full((2, 1), 0.01)])  # 80% far from 0
+    W, b = [[10.0, 0.1]], [0.0, 0.0]  # unit 1 steep, unit 2 gentle
+    for activation in ("tanh", "sigmoid"):
+        model = layer_model(activation, W, b)
+        assert health.saturated_units(activation, health.dense_outputs(model, x)[0]).tolist() == [True, False]
+        assert health.saturated_units(activation, health.dense_outputs(model, x8)[0]).tolist() == [False, False]
+    assert health.saturated_units("relu", np.ones((3, 2))) is None
+    a = np.array([[0.02, 0.5], [0.98, 0.5], [0.5, 0.99]])
+    assert health.in_flat_tail("sigmoid", a).tolist() == [[True, False], [True, False], [False, True]]
+
+
+def test_hints_name_vanishing_and_exploding_gradients_only_when_they_happen():
+    assert any("Vanishing" in h for h in health.hints([], [1e-4, 1e-3, 1e-2]))
+    assert any("Exploding" in h for h in health.hints([], [1e2, 1.0, 1.0]))
+    assert health.hints([], [0.5, 1.0, 0.8]) == []
+    assert health.hints([], [1.0]) == []  # no hidden layer: nothing to compare
+    assert health.hints([], [np.nan, 1.0]) == []
+
+
+def test_hidden_coordinates_are_the_layer_outputs_of_the_mapped_points():
+    run = make_run(layers=(4, 3), activations=("tanh", "relu"))
+    lines = health.grid_polylines(5, 9)
+    assert lines.shape == (10, 9, 2)
+    assert np.all(lines[:5, :, 0] == lines[:5, :1, 0]) and np.all(lines[5:, :, 1] == lines[5:, :1, 1])
+    mapped = health.hidden_coordinates(run.model, run.config.features, 1, (2, 0), lines)
+    assert mapped.shape == (10, 9, 2)
+    a = run.model.layer_outputs(features.expand(lines.reshape(-1, 2), run.config.features))[1]["a"]
+    np.testing.assert_allclose(mapped.reshape(-1, 2), a[:, [2, 0]])
+
+
+def test_chunked_forward_equals_one_pass():
+    run = make_run(layers=(6, 5), activations=("elu", "swish"))
+    x = features.expand(network_view.drawing_points(40), run.config.features)  # 1600 rows, several chunks
+    for chunked, whole in zip(health.dense_outputs(run.model, x, chunk=512),
+                              [o["a"] for o in run.model.layer_outputs(x) if o["kind"] == "Dense"]):
+        np.testing.assert_allclose(chunked, whole)
