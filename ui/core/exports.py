@@ -235,7 +235,6 @@ def nnlib_script(config: Config, data: Data, epochs: int) -> str:
         "the training settings were not changed during the run.",
         '"""',
         "",
-        *(["from pathlib import Path", ""] if config.dataset not in datasets.DATASETS else []),
         "import numpy as np",
         "",
         "import nnlib",
@@ -246,23 +245,7 @@ def nnlib_script(config: Config, data: Data, epochs: int) -> str:
         f"EPOCHS = {epochs}",
         "",
     ]
-    if config.dataset in datasets.DATASETS:
-        classes = f", classes={config.classes}" if config.dataset == "blobs" else ""
-        lines += [
-            "# The data: the same points and the same train/test split as the Playground",
-            f"X, y = datasets.generate({config.dataset!r}, {config.samples}, noise={config.noise!r}, "
-            f"seed={data_seed}{classes})",
-            f"X_train, X_test, y_train, y_test = datasets.train_test_split(X, y, 1 - {config.train_pct} / 100, "
-            f"seed={data_seed})",
-        ]
-    else:
-        lines += [
-            f"# The data: your CSV as the Playground's 'Data (CSV)' download ({DATA_FILE}), training rows first",
-            f"table = np.loadtxt({DATA_FILE!r}, delimiter=',', skiprows=1, ndmin=2)  # x1, x2, label",
-            "X, y = table[:, :2], table[:, 2]" + ("" if data.kind == "regression" else ".astype(int)"),
-            f"N_TRAIN = {len(data.y_train)}",
-            "X_train, X_test, y_train, y_test = X[:N_TRAIN], X[N_TRAIN:], y[:N_TRAIN], y[N_TRAIN:]",
-        ]
+    lines += _nnlib_data(config, data, data_seed)
     lines += [
         "",
         f"def expand(X):  # the input features: {', '.join(config.features)}",
@@ -292,6 +275,26 @@ def nnlib_script(config: Config, data: Data, epochs: int) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _nnlib_data(config: Config, data: Data, data_seed: str) -> list[str]:
+    """The script's lines that make X_train, X_test, y_train, y_test: the generator, or the data CSV."""
+    if config.dataset in datasets.DATASETS:
+        classes = f", classes={config.classes}" if config.dataset == "blobs" else ""
+        return [
+            "# The data: the same points and the same train/test split as the Playground",
+            f"X, y = datasets.generate({config.dataset!r}, {config.samples}, noise={config.noise!r}, "
+            f"seed={data_seed}{classes})",
+            f"X_train, X_test, y_train, y_test = datasets.train_test_split(X, y, 1 - {config.train_pct} / 100, "
+            f"seed={data_seed})",
+        ]
+    return [
+        f"# The data: your CSV as the Playground's 'Data (CSV)' download ({DATA_FILE}), training rows first",
+        f"table = np.loadtxt({DATA_FILE!r}, delimiter=',', skiprows=1, ndmin=2)  # x1, x2, label",
+        "X, y = table[:, :2], table[:, 2]" + ("" if data.kind == "regression" else ".astype(int)"),
+        f"N_TRAIN = {len(data.y_train)}",
+        "X_train, X_test, y_train, y_test = X[:N_TRAIN], X[N_TRAIN:], y[:N_TRAIN], y[N_TRAIN:]",
+    ]
 
 
 def _nnlib_network(spec: network.NetworkSpec) -> list[str]:
