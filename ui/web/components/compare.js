@@ -155,14 +155,6 @@ function panel(ctx, box, d, key, opts, hoverIndex) {
 
 const ABOVE_NOTE = "diverged runs leave the chart at the top";
 
-// What a panel says when part of its data cannot be drawn, or null.
-function panelMessage(values, log, score) {
-  const known = values.filter((v) => v !== null && isFinite(v));
-  if (log && known.length && !drawable(known, true).length) return "no loss above 0: nothing to draw on a log scale";
-  if (score && score.clipped) return `values below ${SCORE_FLOOR} are off the chart`;
-  return null;
-}
-
 function drawCurves(root) {
   const d = root.state.data;
   const width = widthOf(root), height = d.curves_height;

@@ -92,14 +92,6 @@ function panel(ctx, box, series, epochs, opts, hoverIndex) {
   return { first, last, range: [lo, hi], note };
 }
 
-// What a panel says when part of its data cannot be drawn, or null.
-function panelMessage(values, log, score) {
-  const known = values.filter((v) => v !== null && isFinite(v));
-  if (log && known.length && !drawable(known, true).length) return "no loss above 0: nothing to draw on a log scale";
-  if (score && score.clipped) return `values below ${SCORE_FLOOR} are off the chart`;
-  return null;
-}
-
 function drawCurves(root) {
   const d = root.state.data;
   const width = Math.max(layoutWidth(root) - Math.min(d.height, Math.floor(layoutWidth(root) * 0.48)) - 24, 260);

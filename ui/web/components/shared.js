@@ -190,3 +190,11 @@ function isLight(hex) {
   const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
   return 0.299 * r + 0.587 * g + 0.114 * b > 128;
 }
+
+// What a panel says when part of its data cannot be drawn, or null.
+function panelMessage(values, log, score) {
+  const known = values.filter((v) => v !== null && isFinite(v));
+  if (log && known.length && !drawable(known, true).length) return "no loss above 0: nothing to draw on a log scale";
+  if (score && score.clipped) return `values below ${SCORE_FLOOR} are off the chart`;
+  return null;
+}
