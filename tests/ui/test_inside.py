@@ -7,11 +7,11 @@ import json
 import struct
 import zlib
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from apptest_helpers import APP, TIMEOUT, click
 from streamlit.testing.v1 import AppTest
 
 from ui.core import health, snapshots
@@ -22,7 +22,6 @@ from ui.render import charts, network_charts, network_view
 from ui.web import state
 from ui.web.playground import inside, live, timetravel
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 ALL_FEATURES = tuple(features.FEATURES)
 L = network_view.LEVELS
 
@@ -209,14 +208,12 @@ def test_weight_histograms_read_the_runs_snapshots_however_often_the_panel_drew(
 # The panel on the Playground page (AppTest)
 # ====================================================================================================
 def open_panel(query: dict, tab: str = "Network") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+    """The Playground with this URL query, the panel open on ``tab``, after its first run."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for key, value in query.items():
         at.query_params[key] = value
     at.session_state[inside.OPEN] = True
-    at.session_state[inside.TAB] = tab
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return show_tab(at, tab)
 
 
 def show_tab(at: AppTest, tab: str) -> AppTest:
@@ -233,12 +230,6 @@ def diagram(at: AppTest, key: str = inside.NETWORK) -> dict:
 
 def chart(at: AppTest, key: str) -> dict:
     return next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if key in c.proto.id)
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    next(b for b in at.button if b.label == label).click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 ACTIVATIONS = [a for a in HIDDEN_ACTIVATIONS]
