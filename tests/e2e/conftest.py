@@ -118,3 +118,18 @@ def wait_for_app(page) -> None:
 def assert_no_exception(page) -> None:
     count = page.locator('[data-testid="stException"]').count()
     assert count == 0, page.locator('[data-testid="stException"]').first.inner_text()
+
+
+# Every fillText and clearRect on a canvas, in CSS pixels: canvas.nnpgTexts holds what its last paint drew
+# (sized() clears the whole canvas first). Rotated texts (the axis titles) are marked and skipped.
+RECORD_TEXTS = """() => {
+  const proto = CanvasRenderingContext2D.prototype, fill = proto.fillText, clear = proto.clearRect;
+  proto.clearRect = function (...args) { this.canvas.nnpgTexts = []; return clear.apply(this, args); };
+  proto.fillText = function (text, x, y, ...rest) {
+    const t = this.getTransform(), ratio = window.devicePixelRatio || 1, width = this.measureText(text).width;
+    const left = this.textAlign === "right" ? x - width : this.textAlign === "center" ? x - width / 2 : x;
+    (this.canvas.nnpgTexts = this.canvas.nnpgTexts || []).push({ text: String(text), left: left + t.e / ratio,
+      right: left + width + t.e / ratio, y: y + t.f / ratio, rotated: t.b !== 0 });
+    return fill.call(this, text, x, y, ...rest);
+  };
+}"""

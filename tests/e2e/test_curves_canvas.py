@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import RECORD_TEXTS
 
 from ui.core import health
 from ui.core.config import DEFAULT
@@ -23,20 +24,6 @@ from ui.render import charts, network_view
 from ui.render.png import png_data_uri
 
 COMPONENTS = Path(__file__).resolve().parents[2] / "ui" / "web" / "components"
-
-# Every fillText and clearRect on a canvas, in CSS pixels: canvas.nnpgTexts holds what its last paint drew
-# (sized() clears the whole canvas first). Rotated texts (the axis titles) are marked and skipped.
-RECORD_TEXTS = """() => {
-  const proto = CanvasRenderingContext2D.prototype, fill = proto.fillText, clear = proto.clearRect;
-  proto.clearRect = function (...args) { this.canvas.nnpgTexts = []; return clear.apply(this, args); };
-  proto.fillText = function (text, x, y, ...rest) {
-    const t = this.getTransform(), ratio = window.devicePixelRatio || 1, width = this.measureText(text).width;
-    const left = this.textAlign === "right" ? x - width : this.textAlign === "center" ? x - width / 2 : x;
-    (this.canvas.nnpgTexts = this.canvas.nnpgTexts || []).push({ text: String(text), left: left + t.e / ratio,
-      right: left + width + t.e / ratio, y: y + t.f / ratio, rotated: t.b !== 0 });
-    return fill.call(this, text, x, y, ...rest);
-  };
-}"""
 
 # Load a view's script as ui/web/canvas.py builds it and mount it with `data`, as Streamlit would.
 MOUNT = """async ([js, data]) => {
@@ -58,7 +45,7 @@ def blank(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_content("<html><body style='margin:0'></body></html>")
-    page.evaluate(RECORD_TEXTS)
+    page.evaluate(f"({RECORD_TEXTS})()")
     yield page
     context.close()
 

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import assert_no_exception, wait_for_app
+from conftest import RECORD_TEXTS, assert_no_exception, wait_for_app
 
 from ui.render import charts
 
@@ -22,23 +22,10 @@ LIVE = """(() => {
         .find((el) => el.shadowRoot && el.shadowRoot.querySelector('.nnpg-live'));
     return (host ? host.shadowRoot : document).querySelector('.nnpg-live');
 })()"""
-RECORD_TEXTS = """(() => {
-  const proto = CanvasRenderingContext2D.prototype, fill = proto.fillText, clear = proto.clearRect;
-  proto.clearRect = function (...args) { this.canvas.nnpgTexts = []; return clear.apply(this, args); };
-  proto.fillText = function (text, x, y, ...rest) {
-    const t = this.getTransform(), ratio = window.devicePixelRatio || 1, width = this.measureText(text).width;
-    const left = this.textAlign === "right" ? x - width : this.textAlign === "center" ? x - width / 2 : x;
-    (this.canvas.nnpgTexts = this.canvas.nnpgTexts || []).push({ text: String(text), left: left + t.e / ratio,
-      right: left + width + t.e / ratio, rotated: t.b !== 0 });
-    return fill.call(this, text, x, y, ...rest);
-  };
-})()"""
-
-
 @pytest.fixture(scope="module")
 def trained(browser, app_url):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.add_init_script(RECORD_TEXTS)
+    context.add_init_script(f"({RECORD_TEXTS})()")
     page = context.new_page()
     page.set_default_timeout(60_000)
     page.goto(app_url + ISSUE_URL)
