@@ -42,40 +42,54 @@ def _body(run: PlaygroundRun) -> None:
     if len(epochs) < 2:
         st.caption("Train a little longer to have moments to go back to.")
         return
+    chosen = _slider(run, len(epochs), latest)
+    snapshot = run.snapshots.at(chosen)
+    model = snapshots.model_at(run.model, snapshot)  # a copy: the live run's model is never touched
+    _view_at(run, model, snapshot.epoch, chosen, latest)
+    _resume_row(snapshot.epoch, latest)
+    if st.toggle("Show the network at this epoch", key=DIAGRAM):
+        _diagram(run, model)
+
+
+def _slider(run: PlaygroundRun, kept: int, latest: int) -> int:
+    """The epoch slider, at the present for a new run or after new training; returns the chosen epoch."""
     ss = st.session_state
     seen = ss.get(SEEN)
     if seen is None or seen[0] is not run or seen[1] != latest or not 0 <= ss.get(EPOCH, -1) <= latest:
-        ss[EPOCH] = latest  # a new run or new training: start at the present
+        ss[EPOCH] = latest
     ss[SEEN] = (run, latest)
     # A linear slider, so the thumb's place is the epoch's; it shows the latest moment kept at or before it.
-    chosen = st.slider("Epoch", 0, latest, key=EPOCH,
-                       help=f"{len(epochs)} moments kept: every epoch up to {run.snapshots.keep_all}, then spaced "
-                            "out further the longer training ran (memory is capped per run).")
-    snapshot = run.snapshots.at(chosen)
-    model = snapshots.model_at(run.model, snapshot)  # a copy: the live run's model is never touched
+    return st.slider("Epoch", 0, latest, key=EPOCH,
+                     help=f"{kept} moments kept: every epoch up to {run.snapshots.keep_all}, then spaced "
+                          "out further the longer training ran (memory is capped per run).")
+
+
+def _view_at(run: PlaygroundRun, model, epoch: int, chosen: int, latest: int) -> None:
+    """The main view (output and curves) as it was at the snapshot's ``epoch``, with a caption saying so."""
     output = model.predict(run.grid_inputs)
-    history = snapshots.history_until(run.history, snapshot.epoch)
+    history = snapshots.history_until(run.history, epoch)
     score, view = score_label(run.data.kind), run.config
     image = charts.output_rgb(output, run.data.kind, limits.GRID_RESOLUTION, view.discretize)
     payload = charts.live_view_payload(
-        frames=[(snapshot.epoch, png_data_uri(image))], data=run.data, history=history, score_label=score,
+        frames=[(epoch, png_data_uri(image))], data=run.data, history=history, score_label=score,
         log_loss=view.log_loss, show_test=view.show_test, discretize=view.discretize,
         max_points=limits.HISTORY_POINTS, height=320)
-    kept = "" if snapshot.epoch == chosen else f" (the moment kept nearest before epoch {chosen:,})"
-    st.caption(_summary(history, snapshot.epoch, latest, score) + kept)
+    kept = "" if epoch == chosen else f" (the moment kept nearest before epoch {chosen:,})"
+    st.caption(_summary(history, epoch, latest, score) + kept)
     LIVE_VIEW(data=payload, key="tt_live_view")
+
+
+def _resume_row(epoch: int, latest: int) -> None:
     left, right = st.columns([1, 3])
-    left.button("Resume from here", key="tt_resume", type="primary", on_click=resume, args=(snapshot.epoch,),
-                disabled=snapshot.epoch == latest, width="stretch",
+    left.button("Resume from here", key="tt_resume", type="primary", on_click=resume, args=(epoch,),
+                disabled=epoch == latest, width="stretch",
                 help="Puts these weights back into the run, forgets the epochs after them (their curves too), "
                      "and continues from here when you press Play or Step.")
-    if snapshot.epoch < latest:
-        right.caption(f"Resuming discards epochs {snapshot.epoch + 1:,}…{latest:,}. Momentum and Adam's moments "
+    if epoch < latest:
+        right.caption(f"Resuming discards epochs {epoch + 1:,}…{latest:,}. Momentum and Adam's moments "
                       "restart from zero; with plain SGD, training repeats exactly what happened after this epoch.")
     else:
         right.caption("Move the slider back to look at an earlier moment.")
-    if st.toggle("Show the network at this epoch", key=DIAGRAM):
-        _diagram(run, model)
 
 
 def _summary(history, epoch: int, latest: int, score: str) -> str:
