@@ -39,8 +39,13 @@ def layer_colours(n: int) -> list[str]:
     return plotly.colors.sample_colorscale("Viridis", [0.85 * i / (n - 1) for i in range(n)], colortype="rgb")
 
 
+def layer_name(dense_index: int, n_dense: int) -> str:
+    """What the page calls Dense layer ``dense_index`` of ``n_dense``: "Layer 1", "Layer 2", ..., "Output"."""
+    return "Output" if dense_index == n_dense - 1 else f"Layer {dense_index + 1}"
+
+
 def layer_names(n_dense: int) -> list[str]:
-    return [f"Layer {i + 1}" for i in range(n_dense - 1)] + ["Output"]
+    return [layer_name(i, n_dense) for i in range(n_dense)]
 
 
 # --- weights -----------------------------------------------------------------------------------------------

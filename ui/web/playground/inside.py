@@ -97,8 +97,9 @@ def _sources(run: PlaygroundRun, dense_index: int, short: bool = False) -> list[
     return [f"L{dense_index}·n{j + 1}" if short else f"layer {dense_index}, neuron {j + 1}" for j in range(units)]
 
 
-def _layer_title(dense_index: int, n_dense: int) -> str:
-    return "Output" if dense_index == n_dense - 1 else f"Layer {dense_index + 1}"
+def _neuron_title(dense: list, layer: int, unit: int) -> str:
+    """"Layer 1, neuron 3 (tanh)": the neuron selector's option and the big view's title."""
+    return f"{network_charts.layer_name(layer, len(dense))}, neuron {unit + 1} ({dense[layer].activation.name})"
 
 
 # --- Network: the diagram and one neuron -------------------------------------------------------------------
@@ -119,13 +120,12 @@ def _network_tab(run: PlaygroundRun, frame: int, playing: bool) -> None:
 
 def _neuron_selector(where, dense: list) -> tuple[int, int]:
     """One selector over every (layer, neuron) pair: each selectbox costs ~1.5 ms a frame, two would cost 3."""
-    n = len(dense)
     options = [(i, j) for i, d in enumerate(dense) for j in range(d.units)]
     if st.session_state.get(NEURON) not in options:  # also after the architecture changed
         st.session_state[NEURON] = options[0]
     return where.selectbox(
         "Inspect a neuron (or click one in the diagram)", options, key=NEURON,
-        format_func=lambda o: f"{_layer_title(o[0], n)}, neuron {o[1] + 1} ({dense[o[0]].activation.name})")
+        format_func=lambda o: _neuron_title(dense, *o))
 
 
 def _on_pick() -> None:
@@ -165,8 +165,8 @@ def network_payload(model, run: PlaygroundRun, *, inspect: tuple[int, int] | Non
     if inspect is not None:
         layer, unit = inspect
         selected = (layer + 1, unit)
-        title = f"{_layer_title(layer, len(dense))}, neuron {unit + 1} ({activations[layer]})"
-        large = network_view.inspected_view(big_inputs, big, kind, n_classes, layer + 1, unit, title)
+        large = network_view.inspected_view(big_inputs, big, kind, n_classes, layer + 1, unit,
+                                            _neuron_title(dense, layer, unit))
     return network_view.diagram_payload(
         feature_names=names, weights=weights, biases=biases, activation_names=activations, grid_inputs=small_inputs,
         activations=small, kind=kind, n_classes=n_classes, selected=selected, large=large, digits=digits,
