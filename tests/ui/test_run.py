@@ -133,3 +133,18 @@ def test_a_slow_pace_lowers_epochs_per_frame_but_never_to_zero():
     assert run.epochs_for_frame() == 1
     run.train(3)
     assert run.seconds_per_epoch is not None and run.seconds_per_epoch < 10.0
+
+
+def test_the_runs_history_is_nnlibs_history_of_the_scores_of_each_epoch():
+    import nnlib
+
+    run = new_run()
+    run.train(3)
+    h = run.history
+    assert isinstance(h, nnlib.callbacks.History)
+    assert h.epoch == [1, 2, 3] and h.history["loss"] is h.loss and len(h.grad_norms) == 3
+    assert h.loss[-1] == run.scores().loss  # the scores of the weights the run has now
+    early = h.until(2)
+    assert early.epoch == [1, 2] and early.val_score == h.val_score[:2]
+    early.loss.append(9.0)
+    assert len(h.loss) == 3  # a copy

@@ -10,13 +10,12 @@ from __future__ import annotations
 import math
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 import nnlib
 from nnlib import datasets
-from nnlib.callbacks import Callback
 from ui.core import limits, pacing, spec
 from ui.core.config import Config
 from ui.core.data import features
@@ -88,34 +87,30 @@ class Scores:
     penalty: float
 
 
-@dataclass
-class History:
-    """Per-epoch curves. ``score`` is accuracy for classification and R² for regression."""
+class History(nnlib.callbacks.History):
+    """nnlib's History of a Playground run, one entry per epoch trained: ``epoch`` counts them (1, 2, ...),
+    and ``history`` holds CURVES, the Scores of each epoch's final weights (``score``: accuracy, or R²).
+    The curves read as attributes too: ``history.loss`` is ``history.history["loss"]``."""
 
-    epoch: list[int] = field(default_factory=list)
-    loss: list[float] = field(default_factory=list)
-    val_loss: list[float] = field(default_factory=list)
-    score: list[float] = field(default_factory=list)
-    val_score: list[float] = field(default_factory=list)
-    grad_norms: list[list[float]] = field(default_factory=list)
+    CURVES = ("loss", "val_loss", "score", "val_score")
 
+    def __init__(self, epoch=(), grad_norms=(), **curves):
+        super().__init__()
+        unknown = set(curves) - set(self.CURVES)
+        if unknown:
+            raise ValueError(f"History curves are {self.CURVES}, received {sorted(unknown)}")
+        self.epoch, self.grad_norms = list(epoch), list(grad_norms)
+        self.history = {name: list(curves.get(name, ())) for name in self.CURVES}
 
-class _Recorder(Callback):
-    """Scores the weights at the end of every epoch into the run's History, and snapshots them."""
+    loss = property(lambda self: self.history["loss"])
+    val_loss = property(lambda self: self.history["val_loss"])
+    score = property(lambda self: self.history["score"])
+    val_score = property(lambda self: self.history["val_score"])
 
-    def __init__(self, run: PlaygroundRun):
-        self.run = run
-
-    def on_epoch_end(self, epoch, logs=None):
-        h, run = self.run.history, self.run
-        scores = run.scores()
-        h.epoch.append(epoch + 1)
-        h.loss.append(scores.loss)
-        h.val_loss.append(scores.val_loss)
-        h.score.append(scores.score)
-        h.val_score.append(scores.val_score)
-        h.grad_norms.append(logs.get("grad_norms", []))
-        run.snapshots.capture(epoch + 1, run.model)  # for time travel
+    def until(self, epoch: int) -> History:
+        """A copy holding the first ``epoch`` entries."""
+        return type(self)(self.epoch[:epoch], self.grad_norms[:epoch],
+                          **{name: values[:epoch] for name, values in self.history.items()})
 
 
 class PlaygroundRun:
@@ -174,7 +169,7 @@ class PlaygroundRun:
         # figures are running averages over the epoch, with dropout on).
         result = self.model.fit(self.inputs_train, self.targets_train, epochs=before + epochs,
                                 initial_epoch=before, batch_size=self.batch_size, verbose=0,
-                                callbacks=[_Recorder(self)])
+                                callbacks=[nnlib.callbacks.LambdaCallback(on_epoch_end=self._epoch_done)])
         self.diverged = result.diverged
         if self.diverged:
             self.diverged_at_rate = self.config.learning_rate
@@ -195,6 +190,14 @@ class PlaygroundRun:
     @property
     def at_cap(self) -> bool:
         return self.epoch >= limits.MAX_EPOCHS_PER_RUN
+
+    def _epoch_done(self, epoch: int, logs: dict) -> None:
+        """After each epoch: its Scores into the History, its weights into the snapshots (time travel)."""
+        scores = self.scores()
+        self.history.on_epoch_end(epoch + 1, {"loss": scores.loss, "val_loss": scores.val_loss,
+                                              "score": scores.score, "val_score": scores.val_score,
+                                              "grad_norms": logs.get("grad_norms", [])})
+        self.snapshots.capture(epoch + 1, self.model)
 
     @property
     def batch_size(self) -> int:

@@ -19,7 +19,7 @@ SGD; momentum and Adam restart their moments).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -184,8 +184,8 @@ def kernels(model, snapshot: Snapshot) -> list[np.ndarray]:
 
 
 def history_until(history, epoch: int):
-    """A new History (same class as ``history``) holding its first ``epoch`` entries."""
-    return type(history)(**{f.name: list(getattr(history, f.name)[:epoch]) for f in fields(history)})
+    """A new History (ui.core.run.History) holding its first ``epoch`` entries."""
+    return history.until(epoch)
 
 
 def rewind(run, epoch: int) -> int:
