@@ -138,6 +138,7 @@ def test_a_diverged_regression_run_leaves_both_axes_readable(page, app_url):
     page.locator(".nnpg-cmp canvas.planes").wait_for()
     page.get_by_text("Change what each run does").click()
     page.get_by_role("combobox", name="Learning rate").nth(2).click()
+    page.keyboard.type("10")  # the list is virtualized: 10, its last option, may not be rendered until filtered
     page.get_by_role("option", name="10", exact=True).click()
     page.wait_for_timeout(1000)
     page.get_by_role("button", name="Play").click()
