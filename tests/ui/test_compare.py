@@ -66,6 +66,18 @@ def test_a_busy_run_holds_back_the_whole_tick(comparison):
     assert all(not run.lock.locked() for run in comparison.runs)
 
 
+def test_step_waits_for_a_tick_in_progress_then_trains_every_run_one_epoch(comparison):
+    busy = comparison.runs[2].lock
+    busy.acquire()  # a live tick is inside this run
+    release = threading.Timer(0.2, busy.release)
+    release.start()
+    started = time.monotonic()
+    assert comparison.step() == 1  # a click on Step is not dropped, as a skipped tick is
+    assert time.monotonic() - started >= 0.15
+    assert [run.epoch for run in comparison.runs] == [1, 1, 1]
+    assert all(not run.lock.locked() for run in comparison.runs)
+
+
 def test_epochs_to_target_on_a_known_history():
     losses = [0.9, np.nan, 0.5, 0.31, 0.29, 0.1]
     assert compare.epochs_to_target(losses, 0.3) == 5

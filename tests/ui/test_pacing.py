@@ -3,7 +3,7 @@
 import pytest
 from apptest_helpers import run_coroutine
 
-from ui.core import limits, pacing
+from ui.core import pacing
 from ui.core.pacing import (
     ACTIVE_WINDOW_SECONDS,
     HEADROOM,
@@ -44,19 +44,19 @@ def test_rest_is_capped_so_clicks_stay_responsive():
 
 def test_ticks_at_the_intended_pace_carry_two_frames():
     assert frames_per_tick(None) == 2  # no pace measured yet: as if ticks came at the intended interval
-    assert frames_per_tick(limits.TICK_INTERVAL_SECONDS) == 2
-    assert frames_per_tick(limits.FRAME_SECONDS * 2.4) == 2
+    assert frames_per_tick(pacing.TICK_INTERVAL_SECONDS) == 2
+    assert frames_per_tick(pacing.FRAME_SECONDS * 2.4) == 2
 
 
 def test_fast_ticks_carry_one_frame_at_least():
-    assert frames_per_tick(limits.FRAME_SECONDS) == 1
-    assert frames_per_tick(limits.FRAME_SECONDS * 0.1) == 1
+    assert frames_per_tick(pacing.FRAME_SECONDS) == 1
+    assert frames_per_tick(pacing.FRAME_SECONDS * 0.1) == 1
 
 
 def test_slow_ticks_carry_more_frames_up_to_the_cap():
-    assert frames_per_tick(limits.FRAME_SECONDS * 3) == 3
-    assert frames_per_tick(limits.FRAME_SECONDS * 3.4) == 3
-    assert frames_per_tick(60.0) == limits.MAX_FRAMES_PER_TICK
+    assert frames_per_tick(pacing.FRAME_SECONDS * 3) == 3
+    assert frames_per_tick(pacing.FRAME_SECONDS * 3.4) == 3
+    assert frames_per_tick(60.0) == pacing.MAX_FRAMES_PER_TICK
 
 
 def test_smooth_moves_part_of_the_way():

@@ -8,7 +8,7 @@ import pytest
 from apptest_helpers import click, open_app, run_of
 from streamlit.testing.v1 import AppTest
 
-from ui.core import exports, limits
+from ui.core import exports, limits, pacing
 from ui.core.data import csv_files
 from ui.web import state
 from ui.web.playground import live
@@ -122,9 +122,9 @@ def test_divergence_pauses_and_explains_and_reset_recovers():
     run = run_of(at)
     assert run.diverged
     assert any("learning rate" in e.value and "too high" in e.value for e in at.error)
-    assert not at.session_state[state.PLAYING]
+    assert not at.session_state[state.LOOP.PLAYING]
     click(at, "Play")  # refused while diverged
-    assert not at.session_state[state.PLAYING]
+    assert not at.session_state[state.LOOP.PLAYING]
     click(at, "Reset")
     assert not run_of(at).diverged and epoch_metric(at) == 0
     assert not at.error
@@ -136,13 +136,13 @@ def test_the_config_is_mirrored_into_the_url():
     assert at.query_params["dataset"] == "xor"
 
 
-def test_idle_sessions_pause_by_themselves(monkeypatch):
+def test_idle_sessions_pause_by_themselves():
     at = open_app()
     click(at, "Play")
-    assert at.session_state[state.PLAYING]
-    monkeypatch.setattr(state, "idle_seconds", lambda: 10**6)
+    assert at.session_state[state.LOOP.PLAYING]
+    at.session_state[state.LOOP.LAST_ACTION] = time.monotonic() - limits.IDLE_PAUSE_SECONDS - 1
     at.run()
-    assert not at.session_state[state.PLAYING]
+    assert not at.session_state[state.LOOP.PLAYING]
     assert any("without interaction" in i.value for i in at.info)
 
 
@@ -180,8 +180,8 @@ def test_slow_ticks_bundle_several_frames_in_training_order():
     at = click(open_app(), "Play")
     first = [f["epoch"] for f in live_frames(at)]
     assert first == [8, 16]  # the intended pace: two frames of the default 8 epochs each
-    at.session_state[live.TICK_SECONDS] = 4 * limits.FRAME_SECONDS  # ticks have been coming slowly
-    at.session_state[live.LAST_TICK] = time.monotonic() - 4 * limits.FRAME_SECONDS
+    at.session_state[live.TICK_SECONDS] = 4 * pacing.FRAME_SECONDS  # ticks have been coming slowly
+    at.session_state[live.LAST_TICK] = time.monotonic() - 4 * pacing.FRAME_SECONDS
     at.run()
     frames = live_frames(at)
     epochs = [f["epoch"] for f in frames]

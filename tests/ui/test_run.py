@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from ui.core import limits
+from ui.core import limits, pacing
 from ui.core.config import Config
 from ui.core.data import features
 from ui.core.run import PlaygroundRun, build_model, grid_points, make_data
@@ -127,7 +127,7 @@ def test_zero_hidden_layers_and_dropout_build():
 def test_a_slow_pace_lowers_epochs_per_frame_but_never_to_zero():
     run = new_run(epochs_per_frame=20)
     assert run.epochs_for_frame() == 20  # nothing measured yet
-    run.seconds_per_epoch = limits.FRAME_TRAIN_SECONDS / 5
+    run.seconds_per_epoch = pacing.FRAME_TRAIN_SECONDS / 5
     assert run.epochs_for_frame() == 5
     run.seconds_per_epoch = 10.0
     assert run.epochs_for_frame() == 1

@@ -10,7 +10,7 @@ heading, the curves and the table drawn from it show the same epoch of the same 
 from __future__ import annotations
 
 import math
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -129,13 +129,23 @@ class Comparison:
     def frame(self) -> Frame:
         """Every run copied while holding all their locks (waiting for a tick in progress), so no run
         trains between one run's copy and the next."""
-        with ExitStack() as held:
-            for run in self.runs:  # the order train() takes them in
-                held.enter_context(run.lock)
+        with self._holding(wait=True):
             runs = tuple(RunFrame(name, run.config, run.epoch, history_until(run.history, run.epoch),
                                   run.grid_output(), bool(run.diverged), run.at_cap, run.train_seconds)
                          for name, run in zip(self.names, self.runs))
         return Frame(self.base, runs)
+
+    @contextmanager
+    def _holding(self, wait: bool):
+        """Hold every run's lock, taken in one order (so two holders never deadlock); yields False, holding
+        none, when ``wait`` is False and another thread holds any of them."""
+        with ExitStack() as held:
+            for run in self.runs:
+                if not run.lock.acquire(blocking=wait):
+                    yield False
+                    return
+                held.callback(run.lock.release)
+            yield True
 
     @property
     def finished(self) -> bool:
@@ -144,24 +154,24 @@ class Comparison:
     def train(self, epochs: int) -> int:
         """Train every run that has not diverged ``epochs`` more epochs; returns how far they got. Skips the
         tick (returns 0) when another thread holds any run's lock, so no run gets ahead of the others."""
+        with self._holding(wait=False) as held:
+            return self._train_held(epochs) if held else 0
+
+    def step(self) -> int:
+        """One epoch of every run, as Step asks: waits for a tick in progress instead of skipping."""
+        with self._holding(wait=True):
+            return self._train_held(1)
+
+    def _train_held(self, epochs: int) -> int:
         epochs = max(0, min(int(epochs), limits.MAX_COMPARE_EPOCHS_PER_TICK))
-        locks = []
-        try:
-            for run in self.runs:
-                if not run.lock.acquire(blocking=False):
-                    return 0
-                locks.append(run.lock)
-            before = self.epoch
-            for run in self.runs:
-                while not run.diverged and run.epoch < before + epochs:
-                    if run.train(before + epochs - run.epoch) == 0:
-                        break
-                    # an epoch's mean loss can overflow to inf while every batch stayed finite: diverged too
-                    run.diverged = run.diverged or not math.isfinite(run.history.loss[-1])
-            return max(0, self.epoch - before)
-        finally:
-            for lock in locks:
-                lock.release()
+        before = self.epoch
+        for run in self.runs:
+            while not run.diverged and run.epoch < before + epochs:
+                if run.train(before + epochs - run.epoch) == 0:
+                    break
+                # an epoch's mean loss can overflow to inf while every batch stayed finite: diverged too
+                run.diverged = run.diverged or not math.isfinite(run.history.loss[-1])
+        return max(0, self.epoch - before)
 
     def epochs_for_tick(self, wanted: int, seconds: float) -> int:
         """``wanted``, cut down so that one tick of every run fits ``seconds`` at the recent pace."""

@@ -1,5 +1,6 @@
-"""Every limit the app enforces, in one place. Widgets use these as bounds, and the code that acts
-on a config clamps to them again, so a hand-made URL or an injected widget value cannot exceed them."""
+"""Every limit the public demo enforces, in one place (the live views' pace is ui/core/pacing.py).
+Widgets use these as bounds, and the code that acts on a config clamps to them again, so a hand-made URL
+or an injected widget value cannot exceed them."""
 
 MAX_HIDDEN_LAYERS = 6
 MAX_NEURONS = 16
@@ -17,13 +18,6 @@ UPLOAD_MAX_ROWS = 5000
 UPLOAD_MIN_ROWS = 10  # fewer leave an empty test (or training) set at some split
 
 IDLE_PAUSE_SECONDS = 15 * 60  # playing stops after this long without a user action
-FRAME_SECONDS = 0.08  # the pace the live view aims for (12.5 frames/s)
-# The Playground's fragment reruns this often and each rerun carries two frames: a script run costs the
-# browser ~60 ms whatever it draws, painting a frame 5-10 ms. Slower ticks carry more frames.
-TICK_INTERVAL_SECONDS = 2 * FRAME_SECONDS
-MAX_FRAMES_PER_TICK = 4  # frames bundled into one slow tick, at most
-FRAME_TRAIN_SECONDS = 0.05  # training time per frame at most; a busy server trains fewer epochs per frame
-COMPARE_TICK_SECONDS = 0.08  # the Compare page's fragment reruns this often; a busy server drops some
 HISTORY_POINTS = 300  # loss-curve points sent per frame, at most (older epochs are thinned)
 
 # Experiments: compare runs, sweeps, time travel
@@ -33,3 +27,4 @@ MAX_SWEEP_RUNS = 24  # runs in one sweep (a learning-rate sweep or a grid of two
 MAX_SWEEP_EPOCHS = 500  # epochs per sweep run
 SNAPSHOT_BUDGET_BYTES = 2_000_000  # weight snapshots kept per run for time travel
 SNAPSHOT_KEEP_ALL_EPOCHS = 50  # every epoch up to here is kept; later ones are thinned geometrically
+

@@ -14,9 +14,8 @@ a second.
 
 While someone opens a page (their browser is fetching the app's static files) and others are playing,
 every playing session rests the longest rest, so the newcomer's page gets the CPU first. Its ticks still
-carry their frames (four at one tick a second), so no one drops below ~3 frames/s meanwhile: with one
-frame per tick, 8 sessions fell to 1.9-2.0 frames/s while newcomers arrived, for a newcomer's first
-render 0.5-1 s faster (bench/bench_load.py --newcomers 4: medians 3.2-4.4 s against 2.7-3.3 s).
+carry their frames (four at one tick a second), so no one drops below a few frames/s meanwhile
+(bench/bench_load.py --newcomers measures both sides).
 """
 
 from __future__ import annotations
@@ -24,7 +23,14 @@ from __future__ import annotations
 import threading
 import time
 
-from ui.core import limits
+FRAME_SECONDS = 0.08  # the pace the live view aims for (12.5 frames/s)
+# The Playground's fragment reruns this often and each rerun carries two frames: a script run costs the
+# browser ~60 ms whatever it draws, painting a frame 5-10 ms. Slower ticks carry more frames.
+TICK_INTERVAL_SECONDS = 2 * FRAME_SECONDS
+MAX_FRAMES_PER_TICK = 4  # frames bundled into one slow tick, at most
+FRAME_TRAIN_SECONDS = 0.05  # training time per frame at most; a busy server trains fewer epochs per frame
+COMPARE_TICK_INTERVAL_SECONDS = 0.08  # the Compare page's fragment reruns this often; a busy server drops some
+COMPARE_TICK_TRAIN_SECONDS = 0.15  # training time per Compare tick at most, all runs together
 
 ACTIVE_WINDOW_SECONDS = 2.0  # a session that ticked this recently counts as playing
 HEADROOM = 1.25  # rest a little longer than a strict share, so page loads find the CPU free
@@ -69,8 +75,8 @@ def smooth(previous: float | None, value: float, weight: float = 0.3) -> float:
 def frames_per_tick(tick_seconds: float | None) -> int:
     """Frames one tick should carry when ticks come every ``tick_seconds`` (None: not measured yet, so the
     intended interval): one per FRAME_SECONDS of the gap, so two at the intended pace, 1 to MAX_FRAMES_PER_TICK."""
-    frames = round((tick_seconds or limits.TICK_INTERVAL_SECONDS) / limits.FRAME_SECONDS)
-    return max(1, min(limits.MAX_FRAMES_PER_TICK, frames))
+    frames = round((tick_seconds or TICK_INTERVAL_SECONDS) / FRAME_SECONDS)
+    return max(1, min(MAX_FRAMES_PER_TICK, frames))
 
 
 PACER = Pacer()  # one per server process

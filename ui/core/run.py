@@ -180,12 +180,12 @@ class PlaygroundRun:
         return done
 
     def epochs_for_frame(self) -> int:
-        """The speed setting, cut down to what fits FRAME_TRAIN_SECONDS at the recent pace: a busy server
+        """The speed setting, cut down to what fits pacing.FRAME_TRAIN_SECONDS at the recent pace: a busy server
         then gives every session fewer epochs per frame instead of stalling anyone's frames."""
         wanted = self.config.epochs_per_frame
         if not self.seconds_per_epoch:
             return wanted
-        return max(1, min(wanted, int(limits.FRAME_TRAIN_SECONDS / self.seconds_per_epoch)))
+        return max(1, min(wanted, int(pacing.FRAME_TRAIN_SECONDS / self.seconds_per_epoch)))
 
     @property
     def at_cap(self) -> bool:

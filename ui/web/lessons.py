@@ -55,7 +55,7 @@ def setup_text(config) -> str:
 def start_lesson(name: str) -> None:
     """Open lesson ``name`` on the Playground (called from a button, so this rerun ends here)."""
     st.session_state[controls.PENDING_LESSON] = name
-    st.session_state[state.PLAYING] = False
+    state.LOOP.halt()
     st.session_state.pop(state.RUN, None)  # a lesson starts from fresh weights, without a reset notice
     st.session_state.pop(state.NOTICES, None)
     st.switch_page(PLAYGROUND, query_params={"lesson": name})
@@ -100,15 +100,14 @@ def lesson_banner() -> None:
 def _load(config) -> None:
     controls.seed_widgets(config)
     st.session_state.pop(state.NOTICES, None)
-    state.touch()
+    state.LOOP.touch()
 
 
 def _show_solution(name: str) -> None:
     lesson = LESSONS[name]
     current = st.session_state.get(state.CONFIG, lesson.config)
     _load(lesson.solution)
-    st.session_state[state.PLAYING] = False
-    st.session_state.pop(state.STATUS, None)
+    state.LOOP.halt()
     st.session_state.pop(state.RUN, None)  # a solution starts from fresh weights (a diverged run cannot go on)
     state.notify(f"Loaded a solution: {lessons.changes(current, lesson.solution) or 'nothing had to change'}.")
 
@@ -125,14 +124,13 @@ def goal_status(run: PlaygroundRun) -> None:
 
 def _restart(name: str) -> None:
     _load(LESSONS[name].config)
-    st.session_state[state.PLAYING] = False
-    st.session_state.pop(state.STATUS, None)
+    state.LOOP.halt()
     st.session_state.pop(state.RUN, None)  # run_for starts afresh from the lesson's seed
 
 
 def _leave() -> None:
     room = controls.classroom()
     st.session_state[controls.CLASSROOM] = replace(room, lesson=None, lock=False)
-    state.touch()
+    state.LOOP.touch()
 
 

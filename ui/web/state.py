@@ -1,24 +1,22 @@
-"""Session-state keys for the Playground, and the one place that decides when a run starts afresh."""
+"""Session-state keys for the Playground, the one place that decides when a run starts afresh, and the
+Playground's loop (ui/web/loop.py: Play, Pause, Step, Reset, the idle pause; keys "pg_playing", ...)."""
 
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import streamlit as st
 
 from ui.core.config import UPLOAD as UPLOAD_DATASET
 from ui.core.config import Config
 from ui.core.run import Data, PlaygroundRun, make_data
+from ui.web.loop import Loop
 
 RUN = "pg_run"  # the PlaygroundRun of this session
-PLAYING = "pg_playing"  # bool: the live loop trains while True
 CONFIG = "pg_config"  # the Config the last full run used
 NOTICES = "pg_notices"  # list[str]: URL problems, resets; shown until the next change
 UPLOAD = "pg_upload"  # ui.core.data.csv_files.CsvTable of the user's CSV, or absent
 UPLOAD_ID = "pg_upload_id"  # which uploaded file UPLOAD came from
-LAST_ACTION = "pg_last_action"  # time.monotonic() of the last user action (for the idle pause)
-STATUS = "pg_status"  # a sentence saying why training stopped by itself, or absent
 URL_READ = "pg_url_read"  # set once the session's URL has been read into the widgets
 DATA = "pg_data"  # (data key, Data): the points of the current data settings, made once per change
 RESET_NOTE = "The data, features or architecture changed, so the weights were re-initialized (epoch 0)."
@@ -68,46 +66,19 @@ def notify(message: str) -> None:
         st.session_state[NOTICES].append(message)
 
 
-def touch() -> None:
-    """Record a user action: the idle timer restarts."""
-    st.session_state[LAST_ACTION] = time.monotonic()
+# --- run controls: the one loop controller (ui/web/loop.py), for the Playground's run -----------------------
+def _train_one_epoch(run: PlaygroundRun) -> None:
+    with run.lock:  # waits for a tick in progress
+        run.train(1)
 
 
-def idle_seconds() -> float:
-    return time.monotonic() - st.session_state.get(LAST_ACTION, time.monotonic())
-
-
-# --- run controls: callbacks set values, never toggle, so a repeated event changes nothing -----------------
-def play() -> None:
-    run = st.session_state.get(RUN)
-    if run is not None and (run.diverged or run.at_cap):
-        return
-    st.session_state[PLAYING] = True
-    st.session_state.pop(STATUS, None)
-    touch()
-
-
-def pause() -> None:
-    st.session_state[PLAYING] = False
-    touch()
-
-
-def step() -> None:
-    st.session_state[PLAYING] = False
-    run = st.session_state.get(RUN)
-    if run is not None:
-        with run.lock:
-            run.train(1)
-    touch()
-
-
-def reset() -> None:
-    st.session_state[PLAYING] = False
-    st.session_state.pop(STATUS, None)
+def _restart() -> None:
     config = st.session_state.get(CONFIG)
     if config is not None:
         st.session_state[RUN] = new_run(config)
-    touch()
+
+
+LOOP = Loop("pg", RUN, finished=lambda run: run.diverged or run.at_cap, step=_train_one_epoch, restart=_restart)
 
 
 def same_config(stored, current) -> bool:

@@ -4,11 +4,9 @@ The pure parts live in ui/core/compare.py and ui/render/experiment_charts.py."""
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
 
-from ui.core import compare, limits
+from ui.core import compare, limits, pacing
 from ui.core import config as cfg
 from ui.core.compare import Comparison, RunChanges
 from ui.core.config import Config
@@ -16,14 +14,11 @@ from ui.core.run import Data, score_label
 from ui.render import experiment_charts
 from ui.web import canvas
 from ui.web.experiments.setup import same_data
+from ui.web.loop import Loop
 
 CMP = "cmp_comparison"  # the Comparison being trained
-CMP_PLAYING = "cmp_playing"  # bool: the compare loop trains while True
-CMP_STATUS = "cmp_status"  # why the compare loop stopped by itself, or absent
 CMP_NOTICE = "cmp_notice"  # said once after the runs restarted because a setting changed
-CMP_LAST_ACTION = "cmp_last_action"  # time.monotonic() of the last click (for the idle pause)
 CMP_COUNT, CMP_SPEED, CMP_TARGET, CMP_LOG = "cmp_count", "cmp_speed", "cmp_target", "cmp_log"  # widgets
-COMPARE_TICK_SECONDS = 0.15  # training time per compare tick at most (all runs together)
 DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.5)
 
 # One canvas for every run: their boundaries side by side and their curves overlaid, repainted in place.
@@ -45,7 +40,7 @@ def _default_changes(base: Config) -> tuple[RunChanges, ...]:
 def compare_settings(base: Config) -> list[RunChanges]:
     """The run count and, per run, a column of settings; each defaults to the base ("Playground")."""
     count = st.segmented_control("Runs", list(range(2, limits.MAX_COMPARE_RUNS + 1)), default=3, key=CMP_COUNT,
-                                 persist_state="session", required=True, on_change=_touch,
+                                 persist_state="session", required=True, on_change=LOOP.touch,
                                  help=f"Compare 2 to {limits.MAX_COMPARE_RUNS} runs.")
     defaults = _default_changes(base)
     changes = []
@@ -62,7 +57,7 @@ def _choice(label: str, run: int, name: str, options, base_value, default, fmt=s
     opts = [None, *options]
     return st.selectbox(label, opts, index=opts.index(default) if default in opts else 0, key=_field_key(run, name),
                         format_func=lambda v: f"Playground ({fmt(base_value)})" if v is None else fmt(v),
-                        persist_state="session", on_change=_touch)
+                        persist_state="session", on_change=LOOP.touch)
 
 
 def _run_settings(i: int, base: Config, default: RunChanges) -> RunChanges:
@@ -73,7 +68,7 @@ def _run_settings(i: int, base: Config, default: RunChanges) -> RunChanges:
                   cfg.OPTIMIZERS.get)
     act = _choice("Hidden activation", i, "activation", cfg.HIDDEN_ACTIVATIONS, ", ".join(base.activations) or "–",
                   default.activation)
-    text = st.text_input("Hidden layers", key=_field_key(i, "layers"), persist_state="session", on_change=_touch,
+    text = st.text_input("Hidden layers", key=_field_key(i, "layers"), persist_state="session", on_change=LOOP.touch,
                          placeholder=f"Playground ({', '.join(map(str, base.layers)) or 'none'})",
                          help="Neurons per hidden layer, e.g. 8, 4. Empty: as the Playground; 0: no hidden layer.")
     layers, problem = compare.parse_layers(text)
@@ -104,78 +99,46 @@ def comparison_for(base: Config, data: Data, changes: list[RunChanges]) -> Compa
         st.session_state[CMP_NOTICE] = f"The {what} changed, so every run restarted from epoch 0."
     comparison = Comparison(configs, data, base=base)
     st.session_state[CMP] = comparison
-    st.session_state.pop(CMP_STATUS, None)
+    LOOP.clear_status()
     return comparison
 
 
-def _touch() -> None:
-    st.session_state[CMP_LAST_ACTION] = time.monotonic()
-
-
-def _cmp_play() -> None:
-    comparison = st.session_state.get(CMP)
-    if comparison is not None and comparison.finished:
-        return
-    st.session_state[CMP_PLAYING] = True
-    st.session_state.pop(CMP_STATUS, None)
-    _touch()
-
-
-def _cmp_pause() -> None:
-    st.session_state[CMP_PLAYING] = False
-    _touch()
-
-
-def _cmp_step() -> None:
-    st.session_state[CMP_PLAYING] = False
-    comparison = st.session_state.get(CMP)
-    if comparison is not None:
-        comparison.train(1)
-    _touch()
-
-
-def _cmp_reset() -> None:
-    st.session_state[CMP_PLAYING] = False
-    st.session_state.pop(CMP_STATUS, None)
+def _restart() -> None:
     comparison = st.session_state.get(CMP)
     if comparison is not None:
         st.session_state[CMP] = Comparison(comparison.configs, comparison.data, base=comparison.base)
-    _touch()
+
+
+LOOP = Loop("cmp", CMP, finished=lambda comparison: comparison.finished, step=Comparison.step, restart=_restart)
 
 
 def compare_controls() -> None:
-    playing = st.session_state.get(CMP_PLAYING, False)
     cols = st.columns([1, 1, 1, 1, 2, 2, 2])
-    cols[0].button("Play", key="cmp_play", on_click=_cmp_play, type="primary", disabled=playing, width="stretch")
-    cols[1].button("Pause", key="cmp_pause", on_click=_cmp_pause, disabled=not playing, width="stretch")
-    cols[2].button("Step", key="cmp_step", on_click=_cmp_step, help="Train every run exactly one epoch.",
-                   width="stretch")
-    cols[3].button("Reset", key="cmp_reset", on_click=_cmp_reset, help="Fresh weights for every run (epoch 0).",
-                   width="stretch")
+    LOOP.buttons(cols[:4], key="cmp", step_help="Train every run exactly one epoch.",
+                 reset_help="Fresh weights for every run (epoch 0).")
     cols[4].select_slider("Epochs per tick", options=[1, 2, 3, 5, 8, 10, 15, limits.MAX_COMPARE_EPOCHS_PER_TICK],
-                          value=5, key=CMP_SPEED, persist_state="session", on_change=_touch,
+                          value=5, key=CMP_SPEED, persist_state="session", on_change=LOOP.touch,
                           help="Each run trains this many epochs per frame (fewer when the server is busy).")
     cols[5].number_input("Target train loss", min_value=0.0, value=0.1, step=0.01, format="%.4f", key=CMP_TARGET,
-                         persist_state="session", on_change=_touch,
+                         persist_state="session", on_change=LOOP.touch,
                          help="The table shows the first epoch at which each run's train loss got this low.")
-    cols[6].toggle("Log-scale loss", key=CMP_LOG, persist_state="session", on_change=_touch)
+    cols[6].toggle("Log-scale loss", key=CMP_LOG, persist_state="session", on_change=LOOP.touch)
 
 
 def compare_panel() -> None:
     notice = st.session_state.pop(CMP_NOTICE, None)
     if notice:
         st.info(notice)
-    playing = st.session_state.get(CMP_PLAYING, False)
-    st.fragment(_compare_tick, run_every=limits.COMPARE_TICK_SECONDS if playing else None)()
+    LOOP.fragment(_compare_tick, every=pacing.COMPARE_TICK_INTERVAL_SECONDS)
 
 
 def _compare_tick() -> None:
     comparison: Comparison = st.session_state[CMP]
     ss = st.session_state
-    if ss.get(CMP_PLAYING):
+    if LOOP.playing:
         _compare_advance(comparison)
-    if ss.get(CMP_STATUS):
-        st.info(ss[CMP_STATUS])
+    if LOOP.status:
+        st.info(LOOP.status)
     # the heading, the boundaries, the curves and the table: one payload from one frame of the runs
     payload = experiment_charts.compare_frame_payload(
         comparison.frame(), comparison.data, score_label=score_label(comparison.data.kind),
@@ -184,19 +147,11 @@ def _compare_tick() -> None:
 
 
 def _compare_advance(comparison: Comparison) -> None:
-    if time.monotonic() - st.session_state.get(CMP_LAST_ACTION, time.monotonic()) > limits.IDLE_PAUSE_SECONDS:
-        _compare_stop(f"Paused after {limits.IDLE_PAUSE_SECONDS // 60} minutes without interaction. "
-                      "Press Play to go on.")
+    LOOP.stop_if_idle()
     wanted = int(st.session_state.get(CMP_SPEED, 5))
-    comparison.train(comparison.epochs_for_tick(wanted, COMPARE_TICK_SECONDS))
+    comparison.train(comparison.epochs_for_tick(wanted, pacing.COMPARE_TICK_TRAIN_SECONDS))
     if comparison.finished:
-        _compare_stop("Every run has stopped (diverged or reached the epoch cap). Reset to start again.")
-
-
-def _compare_stop(reason: str) -> None:
-    st.session_state[CMP_PLAYING] = False
-    st.session_state[CMP_STATUS] = reason
-    st.rerun()  # a full rerun re-declares the fragment without its timer
+        LOOP.stop("Every run has stopped (diverged or reached the epoch cap). Reset to start again.")
 
 
 def compare_download() -> None:

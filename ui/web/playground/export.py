@@ -64,7 +64,7 @@ def _locked(run: PlaygroundRun, fn, *args):
 def _code(run: PlaygroundRun, exact: str | None) -> None:
     epoch = run.epoch
     note = f"As of epoch {epoch:,}"
-    if st.session_state.get(state.PLAYING):
+    if state.LOOP.playing:
         note += " (press Pause to bring it up to date)"
     if exact is None:
         note += ". The script replays this run exactly: it prints the same final training loss."
@@ -137,9 +137,8 @@ def _import_config(data: bytes, name: str) -> str:
     controls.seed_widgets(config)
     room = controls.classroom()
     st.session_state[controls.CLASSROOM] = replace(room, lesson=None)
-    st.session_state[state.PLAYING] = False
     st.session_state.pop(state.NOTICES, None)
-    state.touch()
+    state.LOOP.halt()
     adjusted = f" Adjusted to the Playground's limits: {' '.join(notes)}" if notes else ""
     return f"Loaded the settings from {name}.{adjusted}"
 
@@ -150,8 +149,6 @@ def _import_model(data: bytes, name: str) -> str:
     fresh = state.new_run(current.config)
     fresh.model.set_weights(weights)
     fresh.imported_from = name
-    st.session_state[state.PLAYING] = False
-    st.session_state.pop(state.STATUS, None)
     st.session_state[state.RUN] = fresh
-    state.touch()
+    state.LOOP.halt()
     return f"Loaded the weights from {name}; the epoch counter starts again at 0."

@@ -22,7 +22,7 @@ import math
 
 import streamlit as st
 
-from ui.core import health, limits, snapshots
+from ui.core import health, pacing, snapshots
 from ui.core.data import features
 from ui.core.run import PlaygroundRun
 from ui.render import network_charts, network_view
@@ -66,7 +66,7 @@ def _dense(model) -> list:
 
 def _seconds(ticks: int) -> str:
     """How long ``ticks`` live-loop ticks take at the intended pace, for a caption."""
-    return f"{ticks * limits.TICK_INTERVAL_SECONDS:.1f} s"
+    return f"{ticks * pacing.TICK_INTERVAL_SECONDS:.1f} s"
 
 
 def _view(name: str, run: PlaygroundRun, frame: int, playing: bool, every: int, inputs: tuple, build,
@@ -226,7 +226,7 @@ def _apply_edit(layer: int, unit: int, source: int, value_key: str) -> None:
             dense[layer].b[unit] = value
         else:
             dense[layer].W[source, unit] = value
-    state.touch()
+    state.LOOP.touch()
 
 
 # --- Weights -------------------------------------------------------------------------------------------------

@@ -35,12 +35,9 @@ LIVE_VIEW = canvas.canvas_view("nnpg_live_view", "liveview")
 
 
 def run_controls(run: PlaygroundRun) -> None:
-    playing = st.session_state.get(state.PLAYING, False)
     row = st.container(horizontal=True)
-    row.button("Play", on_click=state.play, type="primary", disabled=playing)
-    row.button("Pause", on_click=state.pause, disabled=not playing)
-    row.button("Step", on_click=state.step, help="Train exactly one epoch.")
-    row.button("Reset", on_click=state.reset, help="Fresh weights from the same seed (epoch 0).")
+    state.LOOP.buttons(row, key="pg", step_help="Train exactly one epoch.",
+                       reset_help="Fresh weights from the same seed (epoch 0).")
     row.space("stretch")
     row.download_button("Download data (CSV)", data=lambda: exports.data_to_csv(run.data),
                         file_name="playground-data.csv", mime="text/csv",
@@ -59,25 +56,24 @@ def view_options() -> None:
     room = controls.classroom()
     for name, label in zip(controls.VIEW_SETTINGS, ("Show test data", "Discretize output", "Log-scale loss")):
         if not room.is_hidden(name):
-            options.toggle(label, key=controls.view_key(name), on_change=state.touch)
+            options.toggle(label, key=controls.view_key(name), on_change=state.LOOP.touch)
 
 
 def training_panel() -> None:
-    playing = st.session_state.get(state.PLAYING, False)
-    st.fragment(_tick, run_every=limits.TICK_INTERVAL_SECONDS if playing else None)()
+    state.LOOP.fragment(_tick, every=pacing.TICK_INTERVAL_SECONDS)
 
 
 def _tick() -> None:
     started = time.thread_time()  # this thread's CPU time: the frame's real cost, not time spent waiting
     _draw_frame()
-    if st.session_state.get(state.PLAYING):
+    if state.LOOP.playing:
         session = st.session_state.setdefault(PACING_ID, uuid.uuid4().hex)
         time.sleep(pacing.PACER.rest_after(session, time.thread_time() - started))
 
 
 def _draw_frame() -> None:
     run: PlaygroundRun = st.session_state[state.RUN]
-    playing = bool(st.session_state.get(state.PLAYING))
+    playing = state.LOOP.playing
     tick_seconds = _tick_seconds() if playing else None
     shots = _advance(run, pacing.frames_per_tick(tick_seconds)) if playing else []
     with run.lock:  # a consistent snapshot: weights, epoch and scores from the same moment
@@ -114,8 +110,7 @@ def _tick_seconds() -> float | None:
 def _advance(run: PlaygroundRun, frames: int) -> list[tuple[int, np.ndarray]]:
     """Train ``frames`` frames of ``epochs_for_frame`` epochs and return (epoch, grid output) after each, or
     stop playing (and say why). Empty when another thread is training this run: skip, don't queue."""
-    if state.idle_seconds() > limits.IDLE_PAUSE_SECONDS:
-        _stop(f"Paused after {limits.IDLE_PAUSE_SECONDS // 60} minutes without interaction. Press Play to go on.")
+    state.LOOP.stop_if_idle()
     shots = []
     if run.lock.acquire(blocking=False):
         try:
@@ -125,16 +120,10 @@ def _advance(run: PlaygroundRun, frames: int) -> list[tuple[int, np.ndarray]]:
         finally:
             run.lock.release()
     if run.diverged:
-        _stop(divergence_message(run))
+        state.LOOP.stop(divergence_message(run))
     if run.at_cap:
-        _stop(f"Stopped at the cap of {limits.MAX_EPOCHS_PER_RUN:,} epochs per run. Reset to start again.")
+        state.LOOP.stop(f"Stopped at the cap of {limits.MAX_EPOCHS_PER_RUN:,} epochs per run. Reset to start again.")
     return shots
-
-
-def _stop(reason: str) -> None:
-    st.session_state[state.PLAYING] = False
-    st.session_state[state.STATUS] = reason
-    st.rerun()  # a full rerun re-declares the fragment without its timer
 
 
 def divergence_message(run: PlaygroundRun) -> str:
@@ -185,7 +174,7 @@ def _status(run: PlaygroundRun, no_value: bool) -> None:
     grey = " The plane is grey where the network's output is no longer a number." if no_value else ""
     if run.diverged or no_value:
         st.error(divergence_message(run) + grey if run.diverged else grey.strip())
-    elif st.session_state.get(state.STATUS):
-        st.info(st.session_state[state.STATUS])
+    elif state.LOOP.status:
+        st.info(state.LOOP.status)
     elif run.note and run.epoch == 0:
         st.info(run.note)

@@ -26,7 +26,7 @@ FRAME = "tt_frame"  # diagrams sent, so the canvas repaints each new one
 
 def panel(run: PlaygroundRun) -> None:
     """The time-travel expander, shown only while paused and once the run has trained."""
-    if st.session_state.get(state.PLAYING) or run.epoch == 0:
+    if state.LOOP.playing or run.epoch == 0:
         return
     box = st.expander("Time travel: scrub back through training", key=OPEN, on_change="rerun",
                       icon=":material/history:")
@@ -111,8 +111,6 @@ def resume(epoch: int) -> None:
     run = st.session_state.get(state.RUN)
     if run is None:
         return
-    st.session_state[state.PLAYING] = False
     with run.lock:
         snapshots.rewind(run, epoch)
-    st.session_state.pop(state.STATUS, None)
-    state.touch()
+    state.LOOP.halt()
