@@ -97,3 +97,23 @@ def test_csv_upload_errors_are_shown_and_a_good_file_trains(page, app_url):
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === '1')")
     assert_no_exception(page)
+
+
+def test_uploads_of_every_kind_in_a_row_keep_the_automatic_loss(page, app_url):
+    """The browser sends back the loss option's label it was shown ("Auto (MSE)"), which the next kind of
+    problem labels differently ("Auto (Cross-entropy)"): that must still read as the automatic loss."""
+    page.goto(app_url)
+    wait_for_app(page)
+    files = {
+        "regression.csv": "".join(f"{i % 20 - 10},{i // 20 - 7},{(i % 7) / 10}\n" for i in range(300)),
+        "animals.csv": "".join(f"{i % 20 - 10},{i // 20 - 7},{('cat', 'dog', 'emu')[i % 3]}\n" for i in range(300)),
+        "far.csv": "".join(f"{(i % 20 - 10) * 100},{(i // 20 - 7) * 100},{i % 2}\n" for i in range(300)),
+    }
+    for name, rows in files.items():
+        upload(page, name, ("x1,x2,label\n" + rows).encode())
+        page.get_by_text(f"300 rows from {name}").wait_for()
+    page.get_by_text("rescaled").first.wait_for()
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert "does not fit" not in main, main
+    assert "loss: binary crossentropy" in page.get_by_text("Problem: binary").inner_text()
+    assert_no_exception(page)

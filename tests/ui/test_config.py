@@ -108,3 +108,9 @@ def test_any_query_gives_a_valid_config(params):
     assert config.features and 0 <= config.seed <= limits.MAX_SEED
     assert math.isfinite(config.noise) and math.isfinite(config.learning_rate)
     assert from_query(to_query(config))[0] == config  # what we write, we read back
+
+
+def test_a_loss_label_shown_for_any_kind_of_problem_reads_back_as_its_loss():
+    assert cfg.loss_from_label("Auto (MSE)") == "auto"  # a regression's label, sent back after the kind changed
+    assert cfg.loss_from_label("Auto (Cross-entropy)") == "auto"
+    assert cfg.loss_from_label("MAE") == "mae" and cfg.loss_from_label("mse") == "mse"

@@ -283,3 +283,4 @@ def test_a_csv_too_small_to_split_is_refused_and_changes_nothing():
     assert run_of(at).data is before
     click(at, "Step")
     assert metric(at, "Epoch") == "1"
+

@@ -81,6 +81,13 @@ def loss_label(loss: str, kind: str) -> str:
     return f"Auto ({LOSSES[FITTING_LOSSES[kind][1]]})" if loss == "auto" else LOSSES[loss]
 
 
+def loss_from_label(choice: str) -> str:
+    """The loss a widget value names: a browser sends back the label it was shown, and a label of an earlier
+    kind of problem ("Auto (MSE)") is no option of the next one, so it comes back as text."""
+    labels = {loss_label(loss, kind): loss for kind, fitting in FITTING_LOSSES.items() for loss in fitting}
+    return labels.get(choice, choice)
+
+
 def dataset_kind(dataset: str, upload_kind: str | None = None) -> str:
     return upload_kind if dataset == UPLOAD and upload_kind else datasets.DATASETS[dataset].kind
 

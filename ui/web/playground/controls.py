@@ -70,14 +70,14 @@ def read_url_once() -> None:
         for notice in notices:
             state.notify(notice)
         st.session_state[state.URL_READ] = True
-        state.touch()
+        state.LOOP.touch()
     elif _widgets_dropped() and state.CONFIG in st.session_state:
         seed_widgets(st.session_state[state.CONFIG])  # back from another page
     name = st.session_state.pop(PENDING_LESSON, None)
     if name in lessons.LESSONS:
         seed_widgets(lessons.LESSONS[name].config)
         st.session_state[CLASSROOM] = lessons.Classroom(name, classroom().hide)
-        state.touch()
+        state.LOOP.touch()
 
 
 def _widgets_dropped() -> bool:
@@ -122,7 +122,7 @@ def _dismiss_notices() -> None:
 
 def _changed() -> None:
     st.session_state.pop(state.NOTICES, None)
-    state.touch()
+    state.LOOP.touch()
 
 
 def _clamp_widget(key: str, low, high) -> None:
@@ -309,7 +309,11 @@ def _network_controls(n_inputs: int) -> dict:
 def _loss_control(kind: str, dataset: str) -> str:
     """Only the losses that fit the problem; a chosen one that no longer fits becomes "auto", and says so."""
     key = _key("loss")
-    why = cfg.loss_misfit(st.session_state.get(key, "auto"), kind, dataset)
+    shown = st.session_state.get(key, "auto")
+    loss = cfg.loss_from_label(shown)
+    if loss != shown:
+        st.session_state[key] = loss
+    why = cfg.loss_misfit(loss, kind, dataset)
     if why:
         state.notify(why)
         st.session_state[key] = "auto"
