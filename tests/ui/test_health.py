@@ -57,6 +57,19 @@ def test_saturated_units_need_the_flat_tail_on_most_points():
     assert health.in_flat_tail("sigmoid", a).tolist() == [[True, False], [True, False], [False, True]]
 
 
+def test_a_saturation_hint_names_only_an_input_the_network_has():
+    (h,) = health.layer_health(["tanh"], [np.full((10, 2), 0.999)], [0.5, 0.5])  # both units saturated
+    plain = make_run(features=("x1", "x2"))
+    widest = health.widest_input(plain.inputs_train, plain.config.features)
+    assert widest[0] in ("X₁", "X₂") and 4 < widest[1] <= 6  # the circle spans about -5 to 5
+    hint = health.hints([h], [0.5, 0.5], widest)[0]
+    assert "2 of 2 tanh units are saturated" in hint and "²" not in hint and f"reaches {widest[1]:.0f}" in hint
+    squares = make_run(features=("x1", "x1sq"))
+    assert health.widest_input(squares.inputs_train, squares.config.features)[0] == "X₁²"
+    calm = health.hints([h], [0.5, 0.5], ("X₁", 1.0))[0]  # inputs near 0 are no reason to drop any
+    assert "input features" not in calm and calm.endswith("Smaller initial weights or a lower learning rate help.")
+
+
 def test_hints_name_vanishing_and_exploding_gradients_only_when_they_happen():
     assert any("Vanishing" in h for h in health.hints([], [1e-4, 1e-3, 1e-2]))
     assert any("Exploding" in h for h in health.hints([], [1e2, 1.0, 1.0]))

@@ -24,6 +24,7 @@ TANH_LIMIT = 0.97  # |a| above this is in tanh's flat tails
 SIGMOID_LOW, SIGMOID_HIGH = 0.03, 0.97
 SATURATED_SHARE = 0.9  # a unit is saturated when this share of training points is in a flat tail
 MOSTLY = 0.5  # a layer with at least this share of dead or saturated units gets a hint
+WIDE_INPUT = 3.0  # an input reaching further than this from 0 can saturate a first layer by itself
 VANISHING_RATIO = 1 / 20  # first-layer / output-layer gradient norm below this: vanishing gradients
 EXPLODING_RATIO = 20.0
 
@@ -92,10 +93,24 @@ def health_rows(health: list[LayerHealth]) -> list[dict]:
              "‖dLoss/dW‖ now": f"{h.grad_norm:.3g}" if np.isfinite(h.grad_norm) else "not finite"} for h in health]
 
 
-def hints(health: list[LayerHealth], grad_norms: list[float]) -> list[str]:
+def widest_input(inputs: np.ndarray, names) -> tuple[str, float] | None:
+    """The input feature (its label) reaching furthest from 0 on ``inputs`` (n, features), and how far."""
+    if inputs.size == 0:
+        return None
+    reach = np.abs(inputs).max(axis=0)
+    j = int(np.argmax(reach))
+    return features.label(names[j]), float(reach[j])
+
+
+def _either(options: list[str]) -> str:
+    return options[0] if len(options) == 1 else ", ".join(options[:-1]) + " or " + options[-1]
+
+
+def hints(health: list[LayerHealth], grad_norms: list[float], widest: tuple[str, float] | None = None) -> list[str]:
     """Short plain-words hints for layers that are mostly dead or saturated, for gradients that are all 0,
     and for gradients that shrink or grow a lot from the output back to the first layer.
-    ``grad_norms``: every Dense layer's gradient norm, output last."""
+    ``grad_norms``: every Dense layer's gradient norm, output last; ``widest``: from widest_input, so a
+    saturated first layer can name the input that drives it there."""
     out = []
     for h in health:
         if h.dead_fraction is not None and h.dead_fraction >= MOSTLY:
@@ -103,10 +118,12 @@ def hints(health: list[LayerHealth], grad_norms: list[float]) -> list[str]:
                        "training point, so no gradient reaches them and they never recover. A lower learning "
                        "rate, He initialization or leaky_relu usually prevents this.")
         if h.saturated_fraction is not None and h.saturated_fraction >= MOSTLY:
+            big = widest if h.layer == 1 and widest and widest[1] > WIDE_INPUT else None
+            remedies = ["smaller initial weights", "a lower learning rate"]
+            remedies += [f"fewer input features ({big[0]} reaches {big[1]:.0f})"] if big else []
             out.append(f"Layer {h.layer}: {h.saturated} of {h.units} {h.activation} units are saturated: stuck "
                        f"in the flat ends of the curve on at least {SATURATED_SHARE:.0%} of the training points, "
-                       "where the slope is almost 0, so they barely learn. Smaller initial weights, a lower "
-                       "learning rate or fewer input features (x1² reaches 36) help.")
+                       f"where the slope is almost 0, so they barely learn. {_either(remedies).capitalize()} help.")
     if grad_norms and all(g == 0 for g in grad_norms):
         out.append("Every weight gradient is 0: nothing learns, whatever the learning rate. The units pass no "
                    "gradient back (dead ReLUs, or every unit saturated); press Reset, and try a lower learning "

@@ -276,7 +276,8 @@ def _health(run: PlaygroundRun):
         history = [list(row) for row in run.history.grad_norms]
     layers = health.layer_health(names[:-1], outputs[:-1], norms)
     fig = network_charts.gradient_flow_figure(history, norms)
-    return fig, health.health_rows(layers), health.hints(layers, norms)
+    widest = health.widest_input(run.inputs_train, run.config.features)
+    return fig, health.health_rows(layers), health.hints(layers, norms, widest)
 
 
 # --- Hidden space --------------------------------------------------------------------------------------------

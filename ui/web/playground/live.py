@@ -164,7 +164,8 @@ def _health_warning(run: PlaygroundRun, playing: bool) -> None:
             outputs = health.dense_outputs(run.model, run.inputs_train)
             norms = list(run.history.grad_norms[-1]) if run.history.grad_norms else [math.nan] * len(dense)
         layers = health.layer_health([d.activation.name for d in dense[:-1]], outputs[:-1], norms)
-        seen = st.session_state[HEALTH] = (run, epoch, health.hints(layers, norms))
+        widest = health.widest_input(run.inputs_train, run.config.features)
+        seen = st.session_state[HEALTH] = (run, epoch, health.hints(layers, norms, widest))
     if seen[2]:
         st.warning("  \n".join(seen[2]) + "  \nDetails: *Inside the network → Gradients*.",
                    icon=":material/monitor_heart:")
