@@ -97,7 +97,23 @@ def test_the_last_epoch_label_is_drawn_whole_inside_the_canvas(blank, epochs):
     assert first["left"] >= 0
 
 
+def test_after_one_epoch_the_epoch_axis_reads_1_once(blank):
+    mount(blank, "liveview", live_payload(1), "nnpg-live")
+    drawn, _ = texts(blank, ".nnpg-live canvas.curves")
+    bottom = max(t["y"] for t in drawn)
+    assert sorted(t["text"] for t in drawn if t["y"] == bottom) == ["1", "epoch"], drawn
+
+
 # --- the loss axis ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("value, ticks", [(0.6931, ["0", "0.4", "0.8"]), (0.28, ["0", "0.15", "0.3"]),
+                                          (2.4, ["0", "1.5", "3"]), (7e-4, ["0", "4e-4", "8e-4"])])
+def test_a_linear_loss_axis_runs_from_0_to_a_round_number(blank, value, ticks):
+    """After one Step the loss axis read 0 / 0.597 / 1.19; its top is now the next round number."""
+    mount(blank, "liveview", live_payload(3, loss=lambda e: value if e == 3 else value / 2), "nnpg-live")
+    drawn, _ = texts(blank, ".nnpg-live canvas.curves")
+    assert labels_left_of(drawn, 62, 0, 220) == ticks
+
+
 def test_log_loss_axis_follows_the_data_down_to_1e_minus_11(blank):
     # the issue's run: 5e-6 at epoch 1, then one decade every ~40 epochs down to 1e-11; some exact zeros
     loss = lambda e: 0.0 if e % 50 == 0 else 5e-6 * 10 ** (-(e - 1) / 40)  # noqa: E731
@@ -216,3 +232,17 @@ def test_the_legend_with_hidden_layers_gives_the_shared_activation_scale_in_word
     scale = f"{payload['scale']:g}"
     assert text.startswith("negative weight [bar] positive weight "), text
     assert f"hidden activation: −{scale} at the orange end" in text and f"+{scale} at the blue end" in text, text
+
+
+def test_a_nan_weight_reads_no_value_on_hover_not_0(blank):
+    payload = diagram_payload(layers=(), activations=())
+    payload["weights"][0][0][0] = None  # as network_view sends a NaN weight
+    mount(blank, "network", payload, "nnpg-net")
+    blank.wait_for_function("(window.nnpgNetworkFrames || 0) >= 1")
+    x, y = blank.evaluate("""() => { const root = document.querySelector('.nnpg-net');
+        const l = root.state.links.find((k) => k.w === null);
+        const box = root.querySelector('.diagram').getBoundingClientRect();
+        return [box.left + (l.x1 + l.x2) / 2, box.top + (l.y1 + l.y2) / 2]; }""")
+    blank.mouse.move(x, y)
+    tip = blank.locator(".nnpg-net .tip")
+    assert tip.inner_text().splitlines()[0] == "w = no value (NaN)"

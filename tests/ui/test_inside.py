@@ -155,7 +155,10 @@ def test_a_diverged_network_still_gives_valid_json():
     weights = run.model.get_weights()
     weights[0][0, 0], weights[1][1] = np.nan, np.inf
     run.model.set_weights(weights)
-    json.dumps(payload_for(run), allow_nan=False)
+    payload = payload_for(run)
+    json.dumps(payload, allow_nan=False)
+    assert payload["weights"][0][0][0] is None  # "no value", not the 0 it used to read
+    assert payload["columns"][2]["bias"][0] is not None  # the output's bias is still a number
 
 
 def test_inspected_view_shows_a_hidden_neuron_on_its_own_range_and_an_output_as_the_diagram():

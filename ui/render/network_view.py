@@ -125,7 +125,9 @@ def unpack_tiles(image: np.ndarray, n_nodes: int) -> np.ndarray:
 
 # --- the payload -------------------------------------------------------------------------------------------
 def _rounded(values, digits: int) -> list:
-    return np.round(np.nan_to_num(np.asarray(values, dtype=float), posinf=1e9, neginf=-1e9), digits).tolist()
+    """Rounded for the payload; a NaN becomes null (JSON has no NaN), which the view shows as "no value"."""
+    rounded = np.round(np.clip(np.asarray(values, dtype=float), -1e9, 1e9), digits)
+    return np.where(np.isnan(rounded), None, rounded).tolist()
 
 
 def column_titles(feature_names, activation_names: list[str], units: list[int]) -> list[dict]:

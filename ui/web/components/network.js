@@ -41,6 +41,12 @@ export default function (component) {
   }
 }
 
+// A weight, bias or range that is NaN arrives as null: grey in the diagram, "no value" in words.
+const NO_VALUE = "#999";
+function valueText(v) {
+  return v === null ? "no value (NaN)" : String(v);
+}
+
 function rgb(hex) {
   return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 }
@@ -116,8 +122,8 @@ function paint(root) {
   });
   links.sort((p, q) => Math.abs(p.w) - Math.abs(q.w));
   for (const l of links) {
-    const t = Math.min(Math.abs(l.w) / d.wmax, 1);
-    ctx.strokeStyle = l.w >= 0 ? pos : neg;
+    const t = Math.min(Math.abs(l.w) / d.wmax, 1); // a NaN weight (null) is a thin grey line
+    ctx.strokeStyle = l.w === null ? NO_VALUE : l.w >= 0 ? pos : neg;
     ctx.globalAlpha = 0.12 + 0.78 * t;
     ctx.lineWidth = 0.4 + 3.6 * t;
     ctx.beginPath();
@@ -137,7 +143,7 @@ function paint(root) {
     ctx.strokeStyle = chosen ? "#111" : "#888";
     ctx.strokeRect(n.x - s / 2, n.y - s / 2, s, s);
     const bias = d.columns[n.c].bias;
-    if (bias) {
+    if (bias && bias[n.r] !== null) {
       const b = bias[n.r], t = Math.min(Math.abs(b) / d.bmax, 1), y = n.y + s / 2 + 2;
       ctx.fillStyle = "#bbb";
       ctx.fillRect(n.x - 0.5, y - 1, 1, 5);
@@ -232,14 +238,15 @@ function showTip(root) {
   let lines = null;
   if (n) {
     const col = d.columns[n.c], range = col.range[n.r];
-    lines = [n.label + (col.kind === "input" ? " (input)" : ""), `over the plane: ${range[0]} … ${range[1]}`];
-    if (col.bias) lines.push(`bias = ${col.bias[n.r]}`);
+    lines = [n.label + (col.kind === "input" ? " (input)" : ""),
+      `over the plane: ${valueText(range[0])} … ${valueText(range[1])}`];
+    if (col.bias) lines.push(`bias = ${valueText(col.bias[n.r])}`);
     if (n.c > 0) lines.push("click to inspect");
   } else {
     const l = linkAt(root);
     if (l) {
       const from = d.columns[l.c].labels[l.i], to = d.columns[l.c + 1].labels[l.j];
-      lines = [`w = ${l.w}`, `from ${from}`, `to ${to}`];
+      lines = [`w = ${valueText(l.w)}`, `from ${from}`, `to ${to}`];
     }
   }
   if (!lines) { tip.style.display = "none"; return; }

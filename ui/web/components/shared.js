@@ -50,8 +50,20 @@ function niceRange(values, log) {
   if (!finite.length) return log ? [-2, 0] : [0, 1];
   let lo = Math.min(...finite), hi = Math.max(...finite);
   if (log) return logRange(lo, hi);
-  if (hi - lo < 1e-9) { lo = lo >= 0 ? 0 : lo - 0.5; hi += 0.5; } // one value (a target line alone): no negative loss axis
-  return [Math.min(lo, 0), hi + (hi - lo) * 0.05];
+  if (lo >= 0) return [0, niceTop(hi * 1.05)]; // a loss: from 0 to a round number, so 0 / half / top read cleanly
+  if (hi - lo < 1e-9) return [lo - 0.5, hi + 0.5];
+  return [lo, hi + (hi - lo) * 0.05];
+}
+
+// The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 or 10 times a power of ten that is at least v:
+// its half is as round as itself (0.8 -> 0.4, 1.5 -> 0.75), unlike 0.728 -> 0.364.
+const NICE_STEPS = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10];
+function niceTop(v) {
+  if (!(v > 0)) return 1;
+  const k = Math.floor(Math.log10(v));
+  const scale = (step) => (k < 0 ? step / Math.pow(10, -k) : step * Math.pow(10, k)); // 3 / 10, not 3 * 0.1
+  const top = scale(NICE_STEPS.find((step) => scale(step) >= v * (1 - 1e-12)) ?? 10);
+  return Math.min(top, Number.MAX_VALUE); // a loss near the largest double keeps a finite axis
 }
 
 // The values a curve panel can draw: finite ones, and on a log scale only the positive ones.
@@ -85,7 +97,7 @@ function tickLabel(v, digits) {
   const size = Math.abs(v);
   if (size >= 1e5) return v.toExponential(0).replace("+", "");
   if (size > 0 && size < 1e-3) {
-    const label = v.toExponential(1);
+    const label = v.toExponential(1).replace(".0e", "e"); // "4e-4", not "4.0e-4"
     return label.length <= 7 ? label : v.toExponential(0);
   }
   return Number(v.toPrecision(digits)).toString();
@@ -117,7 +129,7 @@ function epochAxis(ctx, box, first, last, y, shown) {
     ctx.textAlign = "left";
     ctx.fillText(String(first), box.x, y);
     ctx.textAlign = "right";
-    ctx.fillText(String(last), box.x + box.w, y);
+    if (last !== first) ctx.fillText(String(last), box.x + box.w, y); // one epoch: one label, not "1 … 1"
   }
   ctx.textAlign = "center";
   ctx.fillText("epoch", box.x + box.w / 2, y);

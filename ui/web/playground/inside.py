@@ -210,7 +210,7 @@ def _edit_controls(run: PlaygroundRun, layer: int, unit: int, rows: list[dict]) 
     value_key = f"pg_inside_value_{layer}_{unit}_{target}_{current!r}"
     st.number_input("New value", value=float(current), step=0.1, format="%.4f", key=value_key)
     st.button("Apply", on_click=_apply_edit, args=(layer, unit, target - 1, value_key), type="primary",
-              help="Writes the value into the model now; the loss shown updates at the next step.")
+              help="Writes the value into the model now; the boundary and the losses shown follow at once.")
 
 
 def _apply_edit(layer: int, unit: int, source: int, value_key: str) -> None:
