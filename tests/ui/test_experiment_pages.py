@@ -13,7 +13,6 @@ from ui.core import sweep as sw
 from ui.web import state
 from ui.web.experiments import compare as compare_page
 from ui.web.experiments import sweep as sweep_page
-from ui.web.playground import timetravel
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 60
@@ -277,9 +276,9 @@ def test_time_travel_scrubs_without_touching_the_run_and_resumes():
         click(at, "Step")
     run = at.session_state[state.RUN]
     assert run.epoch == 4
-    at.session_state[timetravel.OPEN] = True
+    at.session_state[state.TIME_TRAVEL_OPEN] = True
     at.run()
-    slider = at.slider(key=timetravel.EPOCH)
+    slider = at.slider(key=state.TIME_TRAVEL_EPOCH)
     assert (slider.min, slider.max, slider.value) == (0, 4, 4)  # linear: the thumb's place is the epoch's
     live = run.model.get_weights()
     slider.set_value(2).run()
@@ -295,16 +294,16 @@ def test_time_travel_scrubs_without_touching_the_run_and_resumes():
 
 
 def has_scrubber(at: AppTest) -> bool:
-    return any(s.key == timetravel.EPOCH for s in at.get("slider"))
+    return any(s.key == state.TIME_TRAVEL_EPOCH for s in at.get("slider"))
 
 
 def test_time_travel_is_hidden_while_playing_and_before_training():
     at = open_page(query={"samples": "100"})
-    at.session_state[timetravel.OPEN] = True
+    at.session_state[state.TIME_TRAVEL_OPEN] = True
     at.run()
     assert not has_scrubber(at)  # epoch 0: nothing to go back to
     click(at, "Play")
     assert not has_scrubber(at)
     click(at, "Pause")
     assert has_scrubber(at)
-    assert at.slider(key=timetravel.EPOCH).value == at.session_state[state.RUN].epoch
+    assert at.slider(key=state.TIME_TRAVEL_EPOCH).value == at.session_state[state.RUN].epoch

@@ -20,7 +20,7 @@ from ui.core.data import features
 from ui.core.run import PlaygroundRun, make_data
 from ui.render import charts, network_charts, network_view
 from ui.web import state
-from ui.web.playground import inside, live, timetravel
+from ui.web.playground import inside
 
 ALL_FEATURES = tuple(features.FEATURES)
 L = network_view.LEVELS
@@ -215,18 +215,18 @@ def open_panel(query: dict, tab: str = "Network") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for key, value in query.items():
         at.query_params[key] = value
-    at.session_state[inside.OPEN] = True
+    at.session_state[state.INSIDE_OPEN] = True
     return show_tab(at, tab)
 
 
 def show_tab(at: AppTest, tab: str) -> AppTest:
-    at.session_state[inside.TAB] = tab
+    at.session_state[state.INSIDE_TAB] = tab
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
-def diagram(at: AppTest, key: str = inside.NETWORK) -> dict:
+def diagram(at: AppTest, key: str = state.INSIDE_NETWORK) -> dict:
     element = next(e for e in at.get("bidi_component") if e.key == key)
     return json.loads(element.proto.bytes)  # the view's data is JSON in bytes (ui/web/canvas.py)
 
@@ -293,7 +293,7 @@ def test_diagram_redraws_every_other_tick_while_playing_and_on_every_rerun_when_
     click(at, "Play")
     sent = {}
     for _ in range(7):
-        sent[at.session_state[live.FRAME]] = diagram(at)
+        sent[at.session_state[state.LIVE_FRAME]] = diagram(at)
         at.run()
     full = sorted(frame for frame, p in sent.items() if p != inside.KEEP)
     assert full and all(frame % inside.DIAGRAM_EVERY == 0 for frame in full)  # recomputed every 2nd tick only
@@ -302,7 +302,7 @@ def test_diagram_redraws_every_other_tick_while_playing_and_on_every_rerun_when_
     click(at, "Pause")
     before = diagram(at)["frame"]
     at.run()
-    assert diagram(at)["frame"] == at.session_state[live.FRAME] > before
+    assert diagram(at)["frame"] == at.session_state[state.LIVE_FRAME] > before
 
 
 def incoming_markdown(at: AppTest) -> str:
@@ -317,9 +317,9 @@ def test_a_click_on_a_neuron_selects_it_and_anything_else_is_ignored():
 
 def test_picking_and_editing_a_weight_updates_the_model_and_the_views():
     at = open_panel({"layers": "4,2"})
-    at.session_state[inside.NEURON] = inside.selection_from_pick([2, 1])  # as a click on layer 2, neuron 2
+    at.session_state[state.INSIDE_NEURON] = inside.selection_from_pick([2, 1])  # as a click on layer 2, neuron 2
     at.run()
-    at.session_state[inside.EDIT_TARGET] = 3  # the weight from layer 1, neuron 3 (an option only now)
+    at.session_state[state.INSIDE_EDIT_TARGET] = 3  # the weight from layer 1, neuron 3 (an option only now)
     at.run()
     assert diagram(at)["selected"] == [2, 1]
     box = next(n for n in at.number_input if n.label == "New value")
@@ -330,7 +330,7 @@ def test_picking_and_editing_a_weight_updates_the_model_and_the_views():
     assert dense[1].W[2, 1] == 1.25
     assert diagram(at)["weights"][1][2][1] == 1.25
     assert "| w from layer 1, neuron 3 | 1.2500 |" in incoming_markdown(at)
-    at.session_state[inside.EDIT_TARGET] = 0
+    at.session_state[state.INSIDE_EDIT_TARGET] = 0
     at.run()
     next(n for n in at.number_input if n.label == "New value").set_value(-0.5)
     click(at, "Apply")
@@ -366,9 +366,9 @@ def test_resume_from_here_drops_the_discarded_epochs_from_the_weight_histograms(
     for _ in range(6):
         click(at, "Step")
     assert histogram_epochs(at) == [0, 2, 4, 6]
-    at.session_state[timetravel.OPEN] = True
+    at.session_state[state.TIME_TRAVEL_OPEN] = True
     at.run()
-    at.slider(key=timetravel.EPOCH).set_value(3).run()
+    at.slider(key=state.TIME_TRAVEL_EPOCH).set_value(3).run()
     click(at, "Resume from here")
     assert at.session_state[state.RUN].epoch == 3
     assert histogram_epochs(at) == [0, 1, 2, 3]  # no histogram of an epoch after the one resumed from
@@ -380,10 +380,10 @@ def test_time_travel_draws_the_network_as_it_was_at_the_chosen_epoch():
     at = open_panel({"samples": "100", "layers": "3"})
     for _ in range(4):
         click(at, "Step")
-    at.session_state[timetravel.OPEN] = True
-    at.session_state[timetravel.DIAGRAM] = True
+    at.session_state[state.TIME_TRAVEL_OPEN] = True
+    at.session_state[state.TIME_TRAVEL_DIAGRAM] = True
     at.run()
-    at.slider(key=timetravel.EPOCH).set_value(2).run()
+    at.slider(key=state.TIME_TRAVEL_EPOCH).set_value(2).run()
     assert not at.exception, [e.value for e in at.exception]
     run = at.session_state[state.RUN]
     then, now = diagram(at, "tt_network"), diagram(at)

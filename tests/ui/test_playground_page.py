@@ -11,7 +11,6 @@ from streamlit.testing.v1 import AppTest
 from ui.core import exports, limits, pacing
 from ui.core.data import csv_files
 from ui.web import state
-from ui.web.playground import live
 
 
 def epoch_metric(at: AppTest) -> int:
@@ -180,8 +179,8 @@ def test_slow_ticks_bundle_several_frames_in_training_order():
     at = click(open_app(), "Play")
     first = [f["epoch"] for f in live_frames(at)]
     assert first == [8, 16]  # the intended pace: two frames of the default 8 epochs each
-    at.session_state[live.TICK_SECONDS] = 4 * pacing.FRAME_SECONDS  # ticks have been coming slowly
-    at.session_state[live.LAST_TICK] = time.monotonic() - 4 * pacing.FRAME_SECONDS
+    at.session_state[state.TICK_SECONDS] = 4 * pacing.FRAME_SECONDS  # ticks have been coming slowly
+    at.session_state[state.LAST_TICK] = time.monotonic() - 4 * pacing.FRAME_SECONDS
     at.run()
     frames = live_frames(at)
     epochs = [f["epoch"] for f in frames]

@@ -13,8 +13,7 @@ from ui.core import exports
 from ui.core.config import Config
 from ui.core.lessons import LESSONS, LOCK_CAPTION
 from ui.core.run import PlaygroundRun, make_data
-from ui.web.playground import controls
-from ui.web.playground import export as export_panel
+from ui.web import state
 
 
 def banner(at: AppTest) -> str:
@@ -185,7 +184,7 @@ def test_lock_without_a_lesson_gives_a_notice_and_locks_nothing():
 # --- Export / import ----------------------------------------------------------------------------------------
 def open_export(query: dict | None = None) -> AppTest:
     at = open_app(query)
-    at.session_state[export_panel.EXPORT_OPEN] = True
+    at.session_state[state.EXPORT_OPEN] = True
     at.run()
     assert not at.exception, at.exception
     return at
@@ -216,7 +215,7 @@ def test_hide_export_removes_the_panel():
 
 
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:
-    at.file_uploader(key=export_panel.IMPORT_FILE).set_value((name, data, "application/octet-stream")).run()
+    at.file_uploader(key=state.IMPORT_FILE).set_value((name, data, "application/octet-stream")).run()
     assert not at.exception, at.exception
     return at
 
@@ -287,10 +286,10 @@ def test_every_rejected_import_says_why_and_changes_nothing():
         assert run_of(at) is run and run.epoch == 1 and run.config == config, name
         for a, b in zip(weights, run.model.get_weights()):
             np.testing.assert_array_equal(a, b, err_msg=name)
-        assert at.session_state[controls.CLASSROOM].lesson == "xor_needs_hidden_layer"
+        assert at.session_state[state.CLASSROOM].lesson == "xor_needs_hidden_layer"
         assert "Lesson: XOR needs a hidden layer" in banner(at)
 
 
 def test_import_is_disabled_under_a_lock():
     at = open_export({"lesson": "overfitting", "lock": "1"})
-    assert at.file_uploader(key=export_panel.IMPORT_FILE).disabled
+    assert at.file_uploader(key=state.IMPORT_FILE).disabled

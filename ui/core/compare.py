@@ -84,7 +84,7 @@ class RunFrame:
     config: Config
     epoch: int
     history: History
-    output: np.ndarray  # (resolution², outputs): the model's output on ui.run.grid_points()
+    output: np.ndarray  # (resolution², outputs): the model's output on ui.core.run.grid_points()
     diverged: bool
     at_cap: bool
     train_seconds: float

@@ -115,7 +115,7 @@ def live_view_payload(*, frames: list[tuple[int, str]], data, history, score_lab
     """Everything the live view draws, as JSON-ready data: the output images, the points, the curves.
 
     ``frames``: (epoch, output image as a data URI), oldest first; the view shows them ``frame_seconds``
-    apart, each with the curves up to its epoch. ``data``: a ui.run.Data; ``history``: a ui.run.History.
+    apart, each with the curves up to its epoch. ``data``: a ui.core.run.Data; ``history``: a ui.core.run.History.
     Curves are thinned to ``max_points``.
     """
     points = [_points_payload(data.X_train, data.y_train, data.kind, data.n_classes, "#ffffff")]

@@ -74,7 +74,7 @@ def _layout(**extra) -> dict:
 # --- compare -----------------------------------------------------------------------------------------------
 def compare_frame_payload(frame: compare.Frame, data, *, score_label: str, target: float, log_loss: bool = False,
                           max_points: int = 300) -> dict:
-    """The compare view's payload for one ui.compare.Frame: the heading's epoch, every run's boundary and
+    """The compare view's payload for one ui.core.compare.Frame: the heading's epoch, every run's boundary and
     curves, and the results table, all from that one moment (one payload is one repaint in the browser)."""
     images = [png_data_uri(charts.output_rgb(run.output, data.kind, limits.GRID_RESOLUTION)) for run in frame.runs]
     titles = [f"diverged at epoch {run.epoch}" if run.diverged else compare.changes_from(frame.base, run.config)
@@ -93,7 +93,7 @@ def compare_view_payload(*, names, images: list[str], titles: list[str], diverge
                          table: dict | None = None) -> dict:
     """Everything the compare view (ui/web/components/compare.js) draws, JSON-ready: the heading's ``epoch``,
     each run's output image (``images[i]``: a PNG data URI) with the shared training points drawn over it,
-    every run's loss and score curves (``histories[i]``: a ui.run.History), thinned to ``max_points`` points
+    every run's loss and score curves (``histories[i]``: a ui.core.run.History), thinned to ``max_points`` points
     on shared epochs, and the results ``table`` (``compare_cells``)."""
     if not len(names) == len(images) == len(titles) == len(diverged) == len(histories):
         raise ValueError(f"need one name, image, title, diverged flag and history per run, received {len(names)}, "
@@ -127,7 +127,7 @@ def compare_view_payload(*, names, images: list[str], titles: list[str], diverge
 
 
 def compare_table(rows: list[dict], score_label: str) -> pd.DataFrame:
-    """The compare results (ui.compare.result_rows) as a table, the score columns named for what they hold
+    """The compare results (ui.core.compare.result_rows) as a table, the score columns named for what they hold
     ("test accuracy", "test R²"). A missing number is NaN (an empty cell in a CSV)."""
     frame = pd.DataFrame(rows).astype({"epochs to target": float})
     return frame.rename(columns={"train score": f"train {score_label}", "test score": f"test {score_label}"})
@@ -179,7 +179,7 @@ def sweep_table(plan: Plan, results: list[dict], score_label: str) -> pd.DataFra
 
 def sweep_summary(plan: Plan, frame: pd.DataFrame, score_label: str, chance: float) -> tuple[str, str]:
     """(kind, sentence) summing up a sweep's results (``sweep_table``): kind "success" when some run's test
-    score is above ``chance`` (ui.sweep.chance_score), naming the best run by test score and the run with
+    score is above ``chance`` (ui.core.sweep.chance_score), naming the best run by test score and the run with
     the lowest test loss; "warning" when every run diverged or none learned beyond chance."""
     score = f"test {score_label}"
     finite = frame[np.isfinite(frame[score].to_numpy(dtype=float)) & np.isfinite(frame["test loss"].to_numpy(float))]

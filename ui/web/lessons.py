@@ -2,7 +2,7 @@
 
 The pure parts live in ui/core/lessons.py (the lessons, their goals and the URL's lesson=, hide=, lock=).
 Loading a lesson goes through ui/web/playground/controls.py: the Lessons page leaves the lesson's name in
-``controls.PENDING_LESSON`` and switches page, and ``controls.read_url_once`` seeds the widgets with it
+``state.PENDING_LESSON`` and switches page, and ``controls.read_url_once`` seeds the widgets with it
 before they are drawn. Callbacks here run before the script, so they may seed widgets directly."""
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def setup_text(config) -> str:
 
 def start_lesson(name: str) -> None:
     """Open lesson ``name`` on the Playground (called from a button, so this rerun ends here)."""
-    st.session_state[controls.PENDING_LESSON] = name
+    st.session_state[state.PENDING_LESSON] = name
     state.LOOP.halt()
     st.session_state.pop(state.RUN, None)  # a lesson starts from fresh weights, without a reset notice
     st.session_state.pop(state.NOTICES, None)
@@ -130,7 +130,7 @@ def _restart(name: str) -> None:
 
 def _leave() -> None:
     room = controls.classroom()
-    st.session_state[controls.CLASSROOM] = replace(room, lesson=None, lock=False)
+    st.session_state[state.CLASSROOM] = replace(room, lesson=None, lock=False)
     state.LOOP.touch()
 
 

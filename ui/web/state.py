@@ -1,5 +1,8 @@
-"""Session-state keys for the Playground, the one place that decides when a run starts afresh, and the
-Playground's loop (ui/web/loop.py: Play, Pause, Step, Reset, the idle pause; keys "pg_playing", ...)."""
+"""Every session-state key the Playground keeps, the one place that decides when a run starts afresh, and
+the Playground's loop (ui/web/loop.py: Play, Pause, Step, Reset, the idle pause; keys "pg_playing", ...).
+
+Keys are named here, once, so no two parts of the page can pick the same name by accident. Widgets whose
+value is never read back (a chart's, a button's) keep their key where they are drawn."""
 
 from __future__ import annotations
 
@@ -12,13 +15,78 @@ from ui.core.config import Config
 from ui.core.run import Data, PlaygroundRun, make_data
 from ui.web.loop import Loop
 
+# --- the run and its data ------------------------------------------------------------------------------------
 RUN = "pg_run"  # the PlaygroundRun of this session
 CONFIG = "pg_config"  # the Config the last full run used
+DATA = "pg_data"  # (data key, Data): the points of the current data settings, made once per change
 NOTICES = "pg_notices"  # list[str]: URL problems, resets; shown until the next change
+URL_READ = "pg_url_read"  # set once the session's URL has been read into the widgets
+
+# --- the controls (ui/web/playground/controls.py) -------------------------------------------------------------
+WIDGET_PREFIX = "w_"  # a control's key is its Config field's name behind this: URL, widget and Config map 1:1
+N_LAYERS = WIDGET_PREFIX + "n_layers"
 UPLOAD = "pg_upload"  # ui.core.data.csv_files.CsvTable of the user's CSV, or absent
 UPLOAD_ID = "pg_upload_id"  # which uploaded file UPLOAD came from
-URL_READ = "pg_url_read"  # set once the session's URL has been read into the widgets
-DATA = "pg_data"  # (data key, Data): the points of the current data settings, made once per change
+UPLOAD_NAME = "pg_upload_name"  # the uploaded CSV's file name, for the caption
+UPLOAD_ERROR = "pg_upload_error"  # the message for a rejected CSV, until the next upload
+CLASSROOM = "pg_classroom"  # ui.core.lessons.Classroom: the lesson in progress, hidden and locked controls
+PENDING_LESSON = "pg_pending_lesson"  # a lesson name picked on the Lessons page, loaded on the next run here
+SEEDED = "pg_seeded"  # runs left that re-send every control's value to the browser (set by seed_widgets)
+
+
+def widget_key(name: str) -> str:
+    """The key of the control for Config field ``name`` (a view toggle's too: "show_test", ...)."""
+    return WIDGET_PREFIX + name
+
+
+def units_key(layer: int) -> str:
+    return f"{WIDGET_PREFIX}units_{layer}"
+
+
+def act_key(layer: int) -> str:
+    return f"{WIDGET_PREFIX}act_{layer}"
+
+
+def feature_key(name: str) -> str:
+    return f"{WIDGET_PREFIX}feat_{name}"
+
+
+# --- the live view (ui/web/playground/live.py) -----------------------------------------------------------------
+PACING_ID = "pg_pacing_id"  # an opaque id for this session's share of the server
+LIVE_FRAME = "pg_frame"  # ticks drawn in this session, so heavy panels can redraw every k-th tick
+HEALTH = "pg_health"  # (run, epoch, hints): the last training-health check of the main view
+LAST_TICK = "pg_last_tick"  # when this session last ticked
+TICK_SECONDS = "pg_tick_seconds"  # the smoothed gap between its ticks
+
+# --- Inside the network (ui/web/playground/inside.py) ----------------------------------------------------------
+INSIDE_OPEN = "pg_inside_open"  # bool: the expander is open
+INSIDE_TAB = "pg_inside_tab"  # label of the open tab
+INSIDE_NETWORK = "pg_inside_network"  # the diagram component; its "pick" trigger selects a neuron
+INSIDE_NEURON = "pg_inside_neuron"  # the inspected neuron: (Dense-layer index, unit index)
+INSIDE_EDIT_TARGET = "pg_inside_edit_target"  # 0 = the bias, j + 1 = the weight from source j
+INSIDE_SPACE_LAYER = "pg_inside_space_layer"  # Hidden space: the layer shown
+INSIDE_SPACE_X, INSIDE_SPACE_Y = "pg_inside_space_x", "pg_inside_space_y"  # ... and its two neurons
+INSIDE_VIEWS = "pg_inside_views"  # {view name: (run, inputs, value)}: the last computed views, re-sent between redraws
+
+
+def inside_value_key(layer: int, unit: int, target: int, current: float) -> str:
+    """The weight editor's box: a fresh key whenever the value itself changes, so it starts from the value."""
+    return f"pg_inside_value_{layer}_{unit}_{target}_{current!r}"
+
+
+# --- Export / import (ui/web/playground/export.py) --------------------------------------------------------------
+EXPORT_OPEN = "pg_export_open"  # bool: the Export / import expander is open (its content runs only then)
+IMPORT_FILE = "pg_import_file"  # the import uploader
+IMPORT_MESSAGE = "pg_import_message"  # ("success" | "error", text): the last import's outcome
+REPLAY = "pg_replay"  # (run, training settings, exact): can the exported script replay this run exactly?
+
+# --- Time travel (ui/web/playground/timetravel.py) --------------------------------------------------------------
+TIME_TRAVEL_OPEN = "tt_open"  # bool: the expander is open
+TIME_TRAVEL_EPOCH = "tt_epoch"  # the epoch the slider points at (widget)
+TIME_TRAVEL_SEEN = "tt_seen"  # (run, its epoch) when the slider was last drawn: new training moves it to the latest
+TIME_TRAVEL_DIAGRAM = "tt_diagram"  # bool: show the network diagram at the chosen epoch (widget)
+TIME_TRAVEL_FRAME = "tt_frame"  # diagrams sent, so the canvas repaints each new one
+
 RESET_NOTE = "The data, features or architecture changed, so the weights were re-initialized (epoch 0)."
 
 

@@ -13,32 +13,10 @@ from ui.core import lessons, limits
 from ui.core.config import Config
 from ui.core.data import csv_files, features
 from ui.web import state
+from ui.web.state import act_key, feature_key, units_key, widget_key
 
-PREFIX = "w_"
-VIEW_SETTINGS = ("show_test", "discretize", "log_loss")  # toggles above the view (ui.live.view_options)
-N_LAYERS = PREFIX + "n_layers"
-UPLOAD_ERROR = "pg_upload_error"  # the message for a rejected CSV, until the next upload
-UPLOAD_NAME = "pg_upload_name"  # the uploaded CSV's file name, for the caption
-CLASSROOM = "pg_classroom"  # ui.lessons.Classroom: the lesson in progress, hidden and locked controls
-PENDING_LESSON = "pg_pending_lesson"  # a lesson name picked on the Lessons page, loaded on the next run here
-SEEDED = "pg_seeded"  # runs left that re-send every control's value to the browser (set by seed_widgets)
+VIEW_SETTINGS = ("show_test", "discretize", "log_loss")  # toggles above the view (live.view_options)
 SEEDED_RUNS = 2  # the seeding run, and the next one: Streamlit drops a finished run's unsent messages
-
-
-def _key(name: str) -> str:
-    return PREFIX + name
-
-
-def _units_key(i: int) -> str:
-    return f"{PREFIX}units_{i}"
-
-
-def _act_key(i: int) -> str:
-    return f"{PREFIX}act_{i}"
-
-
-def _feature_key(name: str) -> str:
-    return f"{PREFIX}feat_{name}"
 
 
 SCALARS = ("dataset", "classes", "noise", "train_pct", "samples", "batch_size", "dropout", "init", "loss",
@@ -50,14 +28,14 @@ def seed_widgets(config: Config) -> None:
     """Put ``config`` into the widgets' session-state slots (before the widgets are drawn)."""
     ss = st.session_state
     for name in SCALARS:
-        ss[_key(name)] = getattr(config, name)
-    ss[N_LAYERS] = len(config.layers)
+        ss[widget_key(name)] = getattr(config, name)
+    ss[state.N_LAYERS] = len(config.layers)
     for i in range(limits.MAX_HIDDEN_LAYERS):
-        ss[_units_key(i)] = config.layers[i] if i < len(config.layers) else 4
-        ss[_act_key(i)] = config.activations[i] if i < len(config.activations) else "tanh"
+        ss[units_key(i)] = config.layers[i] if i < len(config.layers) else 4
+        ss[act_key(i)] = config.activations[i] if i < len(config.activations) else "tanh"
     for name in features.FEATURES:
-        ss[_feature_key(name)] = name in config.features
-    ss[SEEDED] = SEEDED_RUNS
+        ss[feature_key(name)] = name in config.features
+    ss[state.SEEDED] = SEEDED_RUNS
 
 
 def read_url_once() -> None:
@@ -66,17 +44,17 @@ def read_url_once() -> None:
     if not st.session_state.get(state.URL_READ):
         config, room, notices = lessons.from_url(st.query_params.to_dict())
         seed_widgets(config)
-        st.session_state[CLASSROOM] = room
+        st.session_state[state.CLASSROOM] = room
         for notice in notices:
             state.notify(notice)
         st.session_state[state.URL_READ] = True
         state.LOOP.touch()
     elif _widgets_dropped() and state.CONFIG in st.session_state:
         seed_widgets(st.session_state[state.CONFIG])  # back from another page
-    name = st.session_state.pop(PENDING_LESSON, None)
+    name = st.session_state.pop(state.PENDING_LESSON, None)
     if name in lessons.LESSONS:
         seed_widgets(lessons.LESSONS[name].config)
-        st.session_state[CLASSROOM] = lessons.Classroom(name, classroom().hide)
+        st.session_state[state.CLASSROOM] = lessons.Classroom(name, classroom().hide)
         state.LOOP.touch()
 
 
@@ -84,13 +62,13 @@ def _widgets_dropped() -> bool:
     """Streamlit drops the state of widgets a run did not draw, so a visit to another page empties them; a
     checkbox whose state is gone would come back unchecked, so every widget of the setup counts."""
     ss = st.session_state
-    keys = [_key(n) for n in SCALARS] + [_feature_key(n) for n in features.FEATURES]
-    keys += [k for i in range(int(ss.get(N_LAYERS, 0))) for k in (_units_key(i), _act_key(i))]
-    return any(k not in ss for k in keys + [N_LAYERS])
+    keys = [widget_key(n) for n in SCALARS] + [feature_key(n) for n in features.FEATURES]
+    keys += [k for i in range(int(ss.get(state.N_LAYERS, 0))) for k in (units_key(i), act_key(i))]
+    return any(k not in ss for k in keys + [state.N_LAYERS])
 
 
 def classroom() -> lessons.Classroom:
-    return st.session_state.get(CLASSROOM) or lessons.Classroom()
+    return st.session_state.get(state.CLASSROOM) or lessons.Classroom()
 
 
 def write_url(config: Config) -> None:
@@ -98,11 +76,6 @@ def write_url(config: Config) -> None:
     wanted = lessons.to_url(config, classroom())
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
-
-
-def view_key(name: str) -> str:
-    """The session key of a view toggle (one of VIEW_SETTINGS)."""
-    return _key(name)
 
 
 def notices_box() -> None:
@@ -134,7 +107,7 @@ def _clamp_widget(key: str, low, high) -> None:
 
 def _clamp_batch(train_size: int) -> None:
     """The batch slider ends at the training set's size; a larger stored batch is cut to it, and says so."""
-    key = _key("batch_size")
+    key = widget_key("batch_size")
     if st.session_state.get(key, 1) > train_size:
         state.notify(f"Batch size {st.session_state[key]} is more than the {train_size} training points; "
                      f"using {train_size}.")
@@ -144,26 +117,26 @@ def _clamp_batch(train_size: int) -> None:
 def _regenerate() -> None:
     """New points, the same initial weights' seed, as TensorFlow Playground's Regenerate."""
     ss = st.session_state
-    ss[_key("data_seed")] = random.randint(1, 99_999)
+    ss[widget_key("data_seed")] = random.randint(1, 99_999)
     _changed()
-    state.notify(f"New data drawn (data seed {ss[_key('data_seed')]}); the initial weights keep seed "
-                 f"{ss.get(_key('seed'), cfg.DEFAULT.seed)}.")
+    state.notify(f"New data drawn (data seed {ss[widget_key('data_seed')]}); the initial weights keep seed "
+                 f"{ss.get(widget_key('seed'), cfg.DEFAULT.seed)}.")
 
 
 def _seeded_run_done() -> None:
     """Every control was drawn with its seeded value in this run; count it."""
-    left = st.session_state.get(SEEDED, 0) - 1
+    left = st.session_state.get(state.SEEDED, 0) - 1
     if left > 0:
-        st.session_state[SEEDED] = left
+        st.session_state[state.SEEDED] = left
     else:
-        st.session_state.pop(SEEDED, None)
+        st.session_state.pop(state.SEEDED, None)
 
 
 def _control(widget, name: str, *args, **kwargs):
     """Draw ``widget`` for control ``name``, disabled if the instructor locked it. If they hid it (URL hide=),
     draw nothing and return the value it was seeded with, from the URL or the lesson."""
     room, key = classroom(), kwargs["key"]
-    if room.is_hidden(name) or st.session_state.get(SEEDED):
+    if room.is_hidden(name) or st.session_state.get(state.SEEDED):
         # Re-stored: an undrawn widget keeps its value, and a seeded one is sent to the browser even when the
         # run that seeded it was stopped for a rerun before drawing it. Streamlit then draws it as unchanged,
         # without its value, and the browser (which forgot it on another page) would show the default:
@@ -186,7 +159,7 @@ def sidebar() -> Config:
             st.caption(lessons.LOCK_CAPTION)
         _header("Data", "data")
         data = _data_controls()
-        points = state.data_for(Config(**data, seed=int(st.session_state.get(_key("seed"), cfg.DEFAULT.seed))))
+        points = state.data_for(Config(**data, seed=int(st.session_state.get(widget_key("seed"), cfg.DEFAULT.seed))))
         _header("Features", "features")
         chosen = _feature_controls()
         _header("Network", "network")
@@ -194,7 +167,7 @@ def sidebar() -> Config:
         _header("Training", "training")
         training = _training_controls(data["dataset"], points.kind, len(points.y_train))
     _seeded_run_done()
-    view = {name: bool(st.session_state.get(_key(name), False)) for name in VIEW_SETTINGS}
+    view = {name: bool(st.session_state.get(widget_key(name), False)) for name in VIEW_SETTINGS}
     config = Config(**data, features=chosen, **network, **training, **view)
     # one clamp path for URLs and widgets alike
     config, notices = cfg.from_query(cfg.to_query(config), upload_kind=state.upload_kind(),
@@ -207,19 +180,19 @@ def sidebar() -> Config:
 def _data_controls() -> dict:
     table = st.session_state.get(state.UPLOAD)
     names = list(cfg.DATASET_NAMES) + ([cfg.UPLOAD] if table is not None else [])
-    if st.session_state.get(_key("dataset")) not in names:
-        st.session_state[_key("dataset")] = cfg.DEFAULT.dataset
+    if st.session_state.get(widget_key("dataset")) not in names:
+        st.session_state[widget_key("dataset")] = cfg.DEFAULT.dataset
     labels = {name: f"{name} ({datasets.DATASETS[name].kind})" for name in cfg.DATASET_NAMES}
     labels[cfg.UPLOAD] = "your CSV"
-    dataset = _control(st.selectbox, "dataset", "Dataset", names, key=_key("dataset"), format_func=labels.get,
+    dataset = _control(st.selectbox, "dataset", "Dataset", names, key=widget_key("dataset"), format_func=labels.get,
                        on_change=_changed)
     uploaded = dataset == cfg.UPLOAD
     if not classroom().is_hidden("dataset"):
-        st.caption(f"{len(table.y)} rows from {st.session_state.get(UPLOAD_NAME, 'your file')}" if uploaded
+        st.caption(f"{len(table.y)} rows from {st.session_state.get(state.UPLOAD_NAME, 'your file')}" if uploaded
                    else datasets.DATASETS[dataset].description)
     classes = _generator_control(uploaded or dataset != "blobs", st.slider, "classes", "Classes", 3, 6)
     noise = _generator_control(uploaded, st.slider, "noise", "Noise", 0.0, datasets.MAX_NOISE, step=0.05)
-    train_pct = _control(st.slider, "train_pct", "Training data (%)", 10, 90, step=5, key=_key("train_pct"),
+    train_pct = _control(st.slider, "train_pct", "Training data (%)", 10, 90, step=5, key=widget_key("train_pct"),
                          on_change=_changed)
     samples = _generator_control(uploaded, st.slider, "samples", "Samples", limits.MIN_SAMPLES,
                                  limits.MAX_SAMPLES, step=50)
@@ -229,7 +202,7 @@ def _data_controls() -> dict:
                   help="Draw new data; the initial weights keep their seed (Seed, under Training).")
     if not (room.is_hidden("dataset") or room.is_locked("dataset")):
         _upload_controls()
-    data_seed = int(st.session_state.get(_key("data_seed"), cfg.DEFAULT.data_seed))
+    data_seed = int(st.session_state.get(widget_key("data_seed"), cfg.DEFAULT.data_seed))
     return dict(dataset=dataset, classes=classes, noise=noise, train_pct=train_pct, samples=samples,
                 data_seed=data_seed)
 
@@ -237,7 +210,7 @@ def _data_controls() -> dict:
 def _generator_control(unused: bool, widget, name: str, *args, **kwargs):
     """A setting of the data generator: not drawn where it does nothing (an uploaded CSV, or the class count
     of a set other than blobs), but its value is kept for when it counts again."""
-    key = _key(name)
+    key = widget_key(name)
     if unused:
         st.session_state[key] = st.session_state.get(key, getattr(cfg.DEFAULT, name))
         return st.session_state[key]
@@ -245,17 +218,17 @@ def _generator_control(unused: bool, widget, name: str, *args, **kwargs):
 
 
 def _upload_controls() -> None:
-    st.file_uploader("Upload CSV (columns x1, x2, label)", type=["csv", "txt"], key=_key("csv"),
+    st.file_uploader("Upload CSV (columns x1, x2, label)", type=["csv", "txt"], key=widget_key("csv"),
                      on_change=_read_upload)
-    if st.session_state.get(UPLOAD_ERROR):
-        st.error(st.session_state[UPLOAD_ERROR])
+    if st.session_state.get(state.UPLOAD_ERROR):
+        st.error(st.session_state[state.UPLOAD_ERROR])
 
 
 def _read_upload() -> None:
     """A callback, so the dataset widget can still be switched to the upload before it is drawn.
     A rejected file leaves the current data and run untouched."""
-    upload = st.session_state.get(_key("csv"))
-    st.session_state.pop(UPLOAD_ERROR, None)
+    upload = st.session_state.get(widget_key("csv"))
+    st.session_state.pop(state.UPLOAD_ERROR, None)
     st.session_state.pop(state.NOTICES, None)  # the last upload's notes no longer apply
     if upload is None:
         return
@@ -265,11 +238,11 @@ def _read_upload() -> None:
             raise ValueError(f"it has {len(table.y)} data rows; the Playground needs at least "
                              f"{limits.UPLOAD_MIN_ROWS} to split them into training and test points")
     except ValueError as err:
-        st.session_state[UPLOAD_ERROR] = f"That CSV could not be used: {err}"
+        st.session_state[state.UPLOAD_ERROR] = f"That CSV could not be used: {err}"
         return
     st.session_state[state.UPLOAD], st.session_state[state.UPLOAD_ID] = table, upload.file_id
-    st.session_state[UPLOAD_NAME] = upload.name[:60]
-    st.session_state[_key("dataset")] = cfg.UPLOAD
+    st.session_state[state.UPLOAD_NAME] = upload.name[:60]
+    st.session_state[widget_key("dataset")] = cfg.UPLOAD
     _changed()
     for note in table.notes:
         state.notify(note)
@@ -279,7 +252,7 @@ def _feature_controls() -> tuple[str, ...]:
     cols = st.columns(3)
     chosen = []
     for i, (name, (label, _)) in enumerate(features.FEATURES.items()):
-        if _control(cols[i % 3].checkbox, "features", label, key=_feature_key(name), on_change=_changed):
+        if _control(cols[i % 3].checkbox, "features", label, key=feature_key(name), on_change=_changed):
             chosen.append(name)
     if not chosen:
         st.warning("Pick at least one input feature; using X₁ and X₂ meanwhile.")
@@ -289,26 +262,27 @@ def _feature_controls() -> tuple[str, ...]:
 
 def _network_controls(n_inputs: int) -> dict:
     n_layers = _control(st.number_input, "layers", "Hidden layers", 0, limits.MAX_HIDDEN_LAYERS, step=1,
-                        key=N_LAYERS, on_change=_changed)
+                        key=state.N_LAYERS, on_change=_changed)
     layers, acts = [], []
     room = classroom()
     shown = not (room.is_hidden("layers") and room.is_hidden("activations"))
     for i in range(int(n_layers)):
         left, right = st.columns([1, 1]) if shown else (st, st)  # no empty columns for hidden controls
-        _clamp_widget(_units_key(i), 1, limits.MAX_NEURONS)
+        _clamp_widget(units_key(i), 1, limits.MAX_NEURONS)
         layers.append(_control(left.number_input, "layers", f"Layer {i + 1} neurons", 1, limits.MAX_NEURONS,
-                               step=1, key=_units_key(i), on_change=_changed))
+                               step=1, key=units_key(i), on_change=_changed))
         acts.append(_control(right.selectbox, "activations", f"Layer {i + 1} activation", cfg.HIDDEN_ACTIVATIONS,
-                             key=_act_key(i), on_change=_changed))
-    dropout = _control(st.slider, "dropout", "Dropout", 0.0, 0.9, step=0.05, key=_key("dropout"), on_change=_changed)
-    init = _control(st.selectbox, "init", "Weight initializer", cfg.INITIALIZERS, key=_key("init"),
+                             key=act_key(i), on_change=_changed))
+    dropout = _control(st.slider, "dropout", "Dropout", 0.0, 0.9, step=0.05, key=widget_key("dropout"),
+                       on_change=_changed)
+    init = _control(st.selectbox, "init", "Weight initializer", cfg.INITIALIZERS, key=widget_key("init"),
                     on_change=_changed)
     return dict(layers=tuple(int(u) for u in layers), activations=tuple(acts), dropout=dropout, init=init)
 
 
 def _loss_control(kind: str, dataset: str) -> str:
     """Only the losses that fit the problem; a chosen one that no longer fits becomes "auto", and says so."""
-    key = _key("loss")
+    key = widget_key("loss")
     shown = st.session_state.get(key, "auto")
     loss = cfg.loss_from_label(shown)
     if loss != shown:
@@ -324,19 +298,20 @@ def _loss_control(kind: str, dataset: str) -> str:
 
 def _training_controls(dataset: str, kind: str, train_size: int) -> dict:
     loss = _loss_control(kind, dataset)
-    optimizer = _control(st.selectbox, "optimizer", "Optimizer", list(cfg.OPTIMIZERS), key=_key("optimizer"),
+    optimizer = _control(st.selectbox, "optimizer", "Optimizer", list(cfg.OPTIMIZERS), key=widget_key("optimizer"),
                          format_func=cfg.OPTIMIZERS.get, on_change=_changed)
-    lr = _control(st.select_slider, "learning_rate", "Learning rate", cfg.LEARNING_RATES, key=_key("learning_rate"),
-                  on_change=_changed)
+    lr = _control(st.select_slider, "learning_rate", "Learning rate", cfg.LEARNING_RATES,
+                  key=widget_key("learning_rate"), on_change=_changed)
     regularization = _control(st.selectbox, "regularization", "Regularization", list(cfg.REGULARIZATIONS),
-                              key=_key("regularization"), format_func=cfg.REGULARIZATIONS.get, on_change=_changed)
-    reg_rate = _control(st.select_slider, "reg_rate", "Regularization rate", cfg.REG_RATES, key=_key("reg_rate"),
+                              key=widget_key("regularization"), format_func=cfg.REGULARIZATIONS.get, on_change=_changed)
+    reg_rate = _control(st.select_slider, "reg_rate", "Regularization rate", cfg.REG_RATES, key=widget_key("reg_rate"),
                         on_change=_changed)
     _clamp_batch(train_size)
-    batch_size = _control(st.slider, "batch_size", "Batch size", 1, train_size, key=_key("batch_size"),
+    batch_size = _control(st.slider, "batch_size", "Batch size", 1, train_size, key=widget_key("batch_size"),
                           on_change=_changed)
     speed = _control(st.slider, "epochs_per_frame", "Epochs per frame (speed)", 1, limits.MAX_EPOCHS_PER_FRAME,
-                     key=_key("epochs_per_frame"), on_change=_changed)
-    seed = _control(st.number_input, "seed", "Seed", 0, limits.MAX_SEED, step=1, key=_key("seed"), on_change=_changed)
+                     key=widget_key("epochs_per_frame"), on_change=_changed)
+    seed = _control(st.number_input, "seed", "Seed", 0, limits.MAX_SEED, step=1, key=widget_key("seed"),
+                    on_change=_changed)
     return dict(loss=loss, optimizer=optimizer, learning_rate=lr, regularization=regularization,
                 reg_rate=reg_rate, batch_size=batch_size, epochs_per_frame=speed, seed=int(seed))

@@ -13,10 +13,7 @@ from ui.core.run import PlaygroundRun
 from ui.web import state
 from ui.web.playground import controls
 
-EXPORT_OPEN = "pg_export_open"  # bool: the Export / import expander is open (its content runs only then)
-IMPORT_FILE = "pg_import_file"  # the import uploader
-IMPORT_MESSAGE = "pg_import_message"  # ("success" | "error", text): the last import's outcome
-REPLAY = "pg_replay"  # (run, training settings, exact): can the exported script replay this run exactly?
+
 # --- Export / import ----------------------------------------------------------------------------------------
 def export_panel(run: PlaygroundRun) -> None:
     """Downloads (config, model, history, data), the run as nnlib and Keras code, and the import uploader.
@@ -24,7 +21,7 @@ def export_panel(run: PlaygroundRun) -> None:
     if controls.classroom().is_hidden(lessons.EXPORT):
         return
     exact = _replayable(run)
-    box = st.expander("Export / import", key=EXPORT_OPEN, on_change="rerun", icon=":material/inventory_2:")
+    box = st.expander("Export / import", key=state.EXPORT_OPEN, on_change="rerun", icon=":material/inventory_2:")
     if not box.open:
         return
     with box:
@@ -92,33 +89,33 @@ def _replayable(run: PlaygroundRun) -> str | None:
     if getattr(run, "imported_from", None):
         return f"its weights came from the file {run.imported_from}"
     settings = run.config.numbers()
-    seen = st.session_state.get(REPLAY)
+    seen = st.session_state.get(state.REPLAY)
     if seen is None or seen[0] is not run:
         seen = (run, settings, run.epoch == 0)
     elif seen[1] != settings:
         seen = (run, settings, seen[2] and run.epoch == 0)
-    st.session_state[REPLAY] = seen
+    st.session_state[state.REPLAY] = seen
     return None if seen[2] else "a training setting changed after training had started"
 
 
 def _import_controls() -> None:
     room = controls.classroom()
     st.file_uploader(
-        "Restore a configuration (.json) or a model (.npz)", type=["json", "npz"], key=IMPORT_FILE,
+        "Restore a configuration (.json) or a model (.npz)", type=["json", "npz"], key=state.IMPORT_FILE,
         on_change=_import_file, disabled=room.lock,
         help=f"A configuration file (at most {exports.MAX_CONFIG_BYTES // 1000} kB) sets every control. A model "
              "file must match the current network; import its configuration first to restore a whole run.")
     if room.lock:
         st.caption(lessons.LOCK_CAPTION)
-    message = st.session_state.get(IMPORT_MESSAGE)
+    message = st.session_state.get(state.IMPORT_MESSAGE)
     if message:
         (st.success if message[0] == "success" else st.error)(message[1])
 
 
 def _import_file() -> None:
     """A callback: validate the upload fully, then change the settings or the run at once, or nothing."""
-    upload = st.session_state.get(IMPORT_FILE)
-    st.session_state.pop(IMPORT_MESSAGE, None)
+    upload = st.session_state.get(state.IMPORT_FILE)
+    st.session_state.pop(state.IMPORT_MESSAGE, None)
     if upload is None or controls.classroom().lock:
         return
     name = upload.name[:60]
@@ -127,16 +124,16 @@ def _import_file() -> None:
         is_model = name.lower().endswith(".npz") or (not name.lower().endswith(".json") and data[:2] == b"PK")
         text = _import_model(data, name) if is_model else _import_config(data, name)
     except exports.ImportRejected as err:
-        st.session_state[IMPORT_MESSAGE] = ("error", f"{name} was not imported, and nothing changed: {err}")
+        st.session_state[state.IMPORT_MESSAGE] = ("error", f"{name} was not imported, and nothing changed: {err}")
         return
-    st.session_state[IMPORT_MESSAGE] = ("success", text)
+    st.session_state[state.IMPORT_MESSAGE] = ("success", text)
 
 
 def _import_config(data: bytes, name: str) -> str:
     config, notes = exports.config_from_json(data)
     controls.seed_widgets(config)
     room = controls.classroom()
-    st.session_state[controls.CLASSROOM] = replace(room, lesson=None)
+    st.session_state[state.CLASSROOM] = replace(room, lesson=None)
     st.session_state.pop(state.NOTICES, None)
     state.LOOP.halt()
     adjusted = f" Adjusted to the Playground's limits: {' '.join(notes)}" if notes else ""

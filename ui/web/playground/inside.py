@@ -28,14 +28,6 @@ from ui.core.run import PlaygroundRun
 from ui.render import network_charts, network_view
 from ui.web import canvas, state
 
-OPEN = "pg_inside_open"  # bool: the expander is open
-TAB = "pg_inside_tab"  # label of the open tab
-NETWORK = "pg_inside_network"  # the diagram component; its "pick" trigger selects a neuron
-NEURON = "pg_inside_neuron"  # the inspected neuron: (Dense-layer index, unit index)
-EDIT_TARGET = "pg_inside_edit_target"  # 0 = the bias, j + 1 = the weight from source j
-SPACE_LAYER, SPACE_X, SPACE_Y = "pg_inside_space_layer", "pg_inside_space_x", "pg_inside_space_y"
-VIEWS = "pg_inside_views"  # {view name: (run, inputs, value)}: the last computed views, re-sent between redraws
-
 DIAGRAM_EVERY = 2  # while playing, the diagram and the neuron table are recomputed every 2nd tick (~3 a second)
 CHARTS_EVERY = 5  # ... and the Plotly charts every 5th (~1 a second)
 TABS = ("Network", "Weights", "Gradients & health", "Hidden space")
@@ -47,12 +39,12 @@ KEEP = {"keep": True}  # the diagram's payload between redraws: "keep what you d
 def panel(run: PlaygroundRun, frame: int, playing: bool) -> None:
     """Draw the inside-the-network views for ``run``; called from the live fragment on every tick (``frame``
     counts them)."""
-    box = st.expander("Inside the network: neurons, weights, gradients, training health", key=OPEN,
+    box = st.expander("Inside the network: neurons, weights, gradients, training health", key=state.INSIDE_OPEN,
                       on_change="rerun")
     if not box.open:
         return
     with box:
-        tabs = st.tabs(TABS, key=TAB, on_change="rerun")
+        tabs = st.tabs(TABS, key=state.INSIDE_TAB, on_change="rerun")
         for tab, draw in zip(tabs, (_network_tab, _weights_tab, _health_tab, _space_tab)):
             if tab.open:
                 with tab:
@@ -73,7 +65,7 @@ def _view(name: str, run: PlaygroundRun, frame: int, playing: bool, every: int, 
           between=None):
     """The named view: rebuilt when paused, every ``every``-th tick while playing, or when its run or
     inputs changed. Otherwise ``between`` if given, else the previous view, to be sent again unchanged."""
-    views = st.session_state.setdefault(VIEWS, {})
+    views = st.session_state.setdefault(state.INSIDE_VIEWS, {})
     last = views.get(name)
     if playing and last is not None and last[0] is run and last[1] == inputs and frame % every:
         return last[2] if between is None else between
@@ -112,7 +104,7 @@ def _network_tab(run: PlaygroundRun, frame: int, playing: bool) -> None:
                     lambda: network_payload(run.model, run, inspect=(layer, unit), digits=2 if playing else 4,
                                             frame=frame, lock=run.lock), between=KEEP)
     with slot:
-        NETWORK_VIEW(data=payload, key=NETWORK, on_pick_change=_on_pick)
+        NETWORK_VIEW(data=payload, key=state.INSIDE_NETWORK, on_pick_change=_on_pick)
         st.caption(f"While training plays, the diagram redraws every {_seconds(DIAGRAM_EVERY)} (weights to 2 "
                    "decimals) to keep the live view fast; when paused, on every change (4 decimals).")
     _neuron_details(left, right, run, layer, unit, frame, playing)
@@ -121,18 +113,18 @@ def _network_tab(run: PlaygroundRun, frame: int, playing: bool) -> None:
 def _neuron_selector(where, dense: list) -> tuple[int, int]:
     """One selector over every (layer, neuron) pair: each selectbox costs ~1.5 ms a frame, two would cost 3."""
     options = [(i, j) for i, d in enumerate(dense) for j in range(d.units)]
-    if st.session_state.get(NEURON) not in options:  # also after the architecture changed
-        st.session_state[NEURON] = options[0]
+    if st.session_state.get(state.INSIDE_NEURON) not in options:  # also after the architecture changed
+        st.session_state[state.INSIDE_NEURON] = options[0]
     return where.selectbox(
-        "Inspect a neuron (or click one in the diagram)", options, key=NEURON,
+        "Inspect a neuron (or click one in the diagram)", options, key=state.INSIDE_NEURON,
         format_func=lambda o: _neuron_title(dense, *o))
 
 
 def _on_pick() -> None:
     """A click on a diagram node: inspect it (set the selectors; they are drawn after this)."""
-    chosen = selection_from_pick((st.session_state.get(NETWORK) or {}).get("pick"))
+    chosen = selection_from_pick((st.session_state.get(state.INSIDE_NETWORK) or {}).get("pick"))
     if chosen is not None:
-        st.session_state[NEURON] = chosen
+        st.session_state[state.INSIDE_NEURON] = chosen
 
 
 def selection_from_pick(pick) -> tuple[int, int] | None:
@@ -203,11 +195,11 @@ def _incoming(run: PlaygroundRun, layer: int, unit: int) -> list[dict]:
 
 
 def _edit_controls(run: PlaygroundRun, layer: int, unit: int, rows: list[dict]) -> None:
-    _keep_in(EDIT_TARGET, len(rows))
-    target = st.selectbox("Edit", range(len(rows)), key=EDIT_TARGET, format_func=lambda i: rows[i]["into this neuron"])
+    _keep_in(state.INSIDE_EDIT_TARGET, len(rows))
+    target = st.selectbox("Edit", range(len(rows)), key=state.INSIDE_EDIT_TARGET,
+                          format_func=lambda i: rows[i]["into this neuron"])
     current = rows[target]["value"]
-    # A fresh key whenever the value itself changes, so the box always starts from the current value.
-    value_key = f"pg_inside_value_{layer}_{unit}_{target}_{current!r}"
+    value_key = state.inside_value_key(layer, unit, target, current)
     st.number_input("New value", value=float(current), step=0.1, format="%.4f", key=value_key)
     st.button("Apply", on_click=_apply_edit, args=(layer, unit, target - 1, value_key), type="primary",
               help="Writes the value into the model now; the boundary and the losses shown follow at once.")
@@ -286,15 +278,15 @@ def _space_tab(run: PlaygroundRun, frame: int, playing: bool) -> None:
     if not hidden:
         st.info("This network has no hidden layer. Add one in the sidebar to see how a layer bends the plane.")
         return
-    _keep_in(SPACE_LAYER, len(hidden))
+    _keep_in(state.INSIDE_SPACE_LAYER, len(hidden))
     cols = st.columns(3)
-    layer = cols[0].selectbox("Hidden layer", range(len(hidden)), key=SPACE_LAYER,
+    layer = cols[0].selectbox("Hidden layer", range(len(hidden)), key=state.INSIDE_SPACE_LAYER,
                               format_func=lambda i: f"Layer {i + 1} ({hidden[i].activation.name})")
     units = hidden[layer].units
-    _keep_in(SPACE_X, units, 0)
-    _keep_in(SPACE_Y, units, 1)
-    nx = cols[1].selectbox("Horizontal axis: neuron", range(units), key=SPACE_X, format_func=lambda j: str(j + 1))
-    ny = cols[2].selectbox("Vertical axis: neuron", range(units), key=SPACE_Y, format_func=lambda j: str(j + 1))
+    _keep_in(state.INSIDE_SPACE_X, units, 0)
+    _keep_in(state.INSIDE_SPACE_Y, units, 1)
+    nx = cols[1].selectbox("Horizontal axis: neuron", range(units), key=state.INSIDE_SPACE_X, format_func=_from_1)
+    ny = cols[2].selectbox("Vertical axis: neuron", range(units), key=state.INSIDE_SPACE_Y, format_func=_from_1)
     fig = _view("space", run, frame, playing, CHARTS_EVERY, (layer, nx, ny), lambda: _space(run, layer, nx, ny))
     st.caption("Each grid line of the input plane (blue: x₁ fixed, orange: x₂ fixed, dark: the axes) and each "
                "training point, mapped through the network to these two neurons' activations. Straight lines "
@@ -311,3 +303,7 @@ def _space(run: PlaygroundRun, layer: int, nx: int, ny: int):
     titles = (f"layer {layer + 1}, neuron {nx + 1}", f"layer {layer + 1}, neuron {ny + 1}")
     return network_charts.hidden_space_figure(mapped, points, run.data.y_train, run.data.kind, run.data.n_classes,
                                               titles)
+
+
+def _from_1(j: int) -> str:
+    return str(j + 1)

@@ -4,7 +4,7 @@ While playing, the fragment reruns every TICK_INTERVAL_SECONDS. Each tick trains
 ``epochs_per_frame`` epochs under the run's lock (a tick that finds the lock taken skips training and only
 redraws), keeping the output after each, then sends one payload to a canvas view: the output images, the
 points and the curves. The view plays the frames back spaced over the tick: two at the intended pace, more
-when ticks come slowly (a busy server or browser; see ui.pacing). When training stops by itself
+when ticks come slowly (a busy server or browser; see ui/core/pacing.py). When training stops by itself
 (divergence, the epoch cap, an idle session) the tick says why and reruns the whole app, so the timer
 stops with it.
 """
@@ -26,11 +26,7 @@ from ui.web import canvas, state
 from ui.web import lessons as lessons_page
 from ui.web.playground import controls, inside
 
-PACING_ID = "pg_pacing_id"  # an opaque id for this session's share of the server
-FRAME = "pg_frame"  # ticks drawn in this session, so heavy panels can redraw every k-th tick
-HEALTH = "pg_health"  # (run, epoch, hints): the last training-health check of the main view
 HEALTH_EVERY_EPOCHS = 25  # while playing, the main view re-checks for dead or saturated units this often
-LAST_TICK, TICK_SECONDS = "pg_last_tick", "pg_tick_seconds"  # when this session last ticked; the smoothed gap
 LIVE_VIEW = canvas.canvas_view("nnpg_live_view", "liveview")
 
 
@@ -56,7 +52,7 @@ def view_options() -> None:
     room = controls.classroom()
     for name, label in zip(controls.VIEW_SETTINGS, ("Show test data", "Discretize output", "Log-scale loss")):
         if not room.is_hidden(name):
-            options.toggle(label, key=controls.view_key(name), on_change=state.LOOP.touch)
+            options.toggle(label, key=state.widget_key(name), on_change=state.LOOP.touch)
 
 
 def training_panel() -> None:
@@ -67,7 +63,7 @@ def _tick() -> None:
     started = time.thread_time()  # this thread's CPU time: the frame's real cost, not time spent waiting
     _draw_frame()
     if state.LOOP.playing:
-        session = st.session_state.setdefault(PACING_ID, uuid.uuid4().hex)
+        session = st.session_state.setdefault(state.PACING_ID, uuid.uuid4().hex)
         time.sleep(pacing.PACER.rest_after(session, time.thread_time() - started))
 
 
@@ -93,7 +89,7 @@ def _draw_frame() -> None:
         score_label=score_label(run.data.kind), log_loss=view.log_loss, show_test=view.show_test,
         discretize=view.discretize, hover=not playing, max_points=limits.HISTORY_POINTS)
     LIVE_VIEW(data=payload, key="pg_live_view")
-    frame = st.session_state[FRAME] = st.session_state.get(FRAME, 0) + 1
+    frame = st.session_state[state.LIVE_FRAME] = st.session_state.get(state.LIVE_FRAME, 0) + 1
     inside.panel(run, frame, playing=playing)
 
 
@@ -101,10 +97,10 @@ def _tick_seconds() -> float | None:
     """The smoothed time between this session's ticks. A gap longer than the longest rest plus a slow tick
     is a pause (or the first tick after Play), not a pace."""
     ss, now = st.session_state, time.monotonic()
-    last, ss[LAST_TICK] = ss.get(LAST_TICK), now
+    last, ss[state.LAST_TICK] = ss.get(state.LAST_TICK), now
     if last is not None and now - last < 2 * pacing.MAX_REST_SECONDS:
-        ss[TICK_SECONDS] = pacing.smooth(ss.get(TICK_SECONDS), now - last)
-    return ss.get(TICK_SECONDS)
+        ss[state.TICK_SECONDS] = pacing.smooth(ss.get(state.TICK_SECONDS), now - last)
+    return ss.get(state.TICK_SECONDS)
 
 
 def _advance(run: PlaygroundRun, frames: int) -> list[tuple[int, np.ndarray]]:
@@ -156,7 +152,7 @@ def _metrics(run: PlaygroundRun, epoch: int, scores: Scores) -> None:
 def _health_warning(run: PlaygroundRun, playing: bool) -> None:
     """Says in the main view when layers are mostly dead or saturated, or no gradient flows (the details are in
     Inside the network → Gradients). Checked on the training points, every HEALTH_EVERY_EPOCHS while playing."""
-    seen = st.session_state.get(HEALTH)
+    seen = st.session_state.get(state.HEALTH)
     if seen is None or seen[0] is not run or run.epoch < seen[1] or not playing or \
             run.epoch - seen[1] >= HEALTH_EVERY_EPOCHS:
         with run.lock:
@@ -165,7 +161,7 @@ def _health_warning(run: PlaygroundRun, playing: bool) -> None:
             norms = list(run.history.grad_norms[-1]) if run.history.grad_norms else [math.nan] * len(dense)
         layers = health.layer_health([d.activation.name for d in dense[:-1]], outputs[:-1], norms)
         widest = health.widest_input(run.inputs_train, run.config.features)
-        seen = st.session_state[HEALTH] = (run, epoch, health.hints(layers, norms, widest))
+        seen = st.session_state[state.HEALTH] = (run, epoch, health.hints(layers, norms, widest))
     if seen[2]:
         st.warning("  \n".join(seen[2]) + "  \nDetails: *Inside the network → Gradients*.",
                    icon=":material/monitor_heart:")

@@ -17,18 +17,12 @@ from ui.web import state
 from ui.web.playground import inside
 from ui.web.playground.live import LIVE_VIEW
 
-OPEN = "tt_open"  # bool: the expander is open
-EPOCH = "tt_epoch"  # the epoch the slider points at (widget)
-SEEN = "tt_seen"  # (run, its epoch) when the slider was last drawn: new training moves the slider to the latest
-DIAGRAM = "tt_diagram"  # bool: show the network diagram at the chosen epoch (widget)
-FRAME = "tt_frame"  # diagrams sent, so the canvas repaints each new one
-
 
 def panel(run: PlaygroundRun) -> None:
     """The time-travel expander, shown only while paused and once the run has trained."""
     if state.LOOP.playing or run.epoch == 0:
         return
-    box = st.expander("Time travel: scrub back through training", key=OPEN, on_change="rerun",
+    box = st.expander("Time travel: scrub back through training", key=state.TIME_TRAVEL_OPEN, on_change="rerun",
                       icon=":material/history:")
     if not box.open:  # closed, it costs nothing
         return
@@ -47,19 +41,20 @@ def _body(run: PlaygroundRun) -> None:
     model = snapshots.model_at(run.model, snapshot)  # a copy: the live run's model is never touched
     _view_at(run, model, snapshot.epoch, chosen, latest)
     _resume_row(snapshot.epoch, latest)
-    if st.toggle("Show the network at this epoch", key=DIAGRAM):
+    if st.toggle("Show the network at this epoch", key=state.TIME_TRAVEL_DIAGRAM):
         _diagram(run, model)
 
 
 def _slider(run: PlaygroundRun, kept: int, latest: int) -> int:
     """The epoch slider, at the present for a new run or after new training; returns the chosen epoch."""
     ss = st.session_state
-    seen = ss.get(SEEN)
-    if seen is None or seen[0] is not run or seen[1] != latest or not 0 <= ss.get(EPOCH, -1) <= latest:
-        ss[EPOCH] = latest
-    ss[SEEN] = (run, latest)
+    seen = ss.get(state.TIME_TRAVEL_SEEN)
+    out_of_range = not 0 <= ss.get(state.TIME_TRAVEL_EPOCH, -1) <= latest
+    if seen is None or seen[0] is not run or seen[1] != latest or out_of_range:
+        ss[state.TIME_TRAVEL_EPOCH] = latest
+    ss[state.TIME_TRAVEL_SEEN] = (run, latest)
     # A linear slider, so the thumb's place is the epoch's; it shows the latest moment kept at or before it.
-    return st.slider("Epoch", 0, latest, key=EPOCH,
+    return st.slider("Epoch", 0, latest, key=state.TIME_TRAVEL_EPOCH,
                      help=f"{kept} moments kept: every epoch up to {run.snapshots.keep_all}, then spaced "
                           "out further the longer training ran (memory is capped per run).")
 
@@ -102,7 +97,7 @@ def _summary(history, epoch: int, latest: int, score: str) -> str:
 
 def _diagram(run: PlaygroundRun, model) -> None:
     """The diagram drawn from the snapshot's copy of the model (the same view as "Inside the network")."""
-    frame = st.session_state[FRAME] = st.session_state.get(FRAME, 0) + 1
+    frame = st.session_state[state.TIME_TRAVEL_FRAME] = st.session_state.get(state.TIME_TRAVEL_FRAME, 0) + 1
     inside.NETWORK_VIEW(data=inside.network_payload(model, run, digits=4, frame=frame), key="tt_network")
 
 
