@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 MAX_MODULES_PER_FOLDER = 12
 MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
 
 
 def imported(path: Path) -> set[str]:
@@ -81,3 +82,27 @@ def test_every_page_goes_through_the_apps_navigation_first():
         calls = [n for n in ast.walk(ast.parse(page.read_text())) if isinstance(n, ast.Call)]
         first = next(c for c in calls if isinstance(c.func, ast.Attribute))
         assert ast.unparse(first.func) == "routing.through_app", f"{page.name} starts with {ast.unparse(first.func)}"
+
+
+def test_no_function_is_longer_than_sixty_lines():
+    long = [f"{p.relative_to(ROOT)}: {n.name} ({n.end_lineno - n.lineno + 1} lines)"
+            for p in modules("ui") + modules("pages") + modules("nnlib") for n in ast.walk(ast.parse(p.read_text()))
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.end_lineno - n.lineno >= MAX_FUNCTION_LINES]
+    assert long == []
+
+
+APP_TESTS = ROOT / "tests" / "ui"
+
+
+def module_under_test(test: Path) -> bool:
+    """tests/ui/<dir>/test_<name>.py tests ui/<dir>/<name>.py; tests/ui/pages/test_<page>[_...].py a page
+    (test_app.py: app.py)."""
+    relative, name = test.parent.relative_to(APP_TESTS), test.stem.removeprefix("test_")
+    if relative.parts[:1] == ("pages",):
+        return name == "app" or any(name.startswith(page.stem) for page in (ROOT / "pages").glob("*.py"))
+    return (ROOT / "ui" / relative / f"{name}.py").exists()
+
+
+def test_every_app_test_file_is_named_after_the_module_it_tests():
+    strays = [str(t.relative_to(ROOT)) for t in sorted(APP_TESTS.rglob("test_*.py")) if not module_under_test(t)]
+    assert strays == []

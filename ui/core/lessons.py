@@ -1,7 +1,7 @@
 """Lesson presets, and the instructor's URL settings (lesson=, hide=, lock=). Pure: no Streamlit here.
 
 A lesson is a complete Playground configuration with a goal, what to notice, and a question. Its
-``claim`` says what will happen with these settings; tests/ui/test_lessons.py trains every lesson with
+``claim`` says what will happen with these settings; tests/ui/core/test_lessons.py trains every lesson with
 nnlib and checks that the claim holds.
 
 URL rules (``from_url`` / ``to_url``):

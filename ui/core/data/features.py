@@ -26,7 +26,7 @@ FEATURES: dict[str, tuple[str, Feature]] = {
     "cosx1": ("cos(X₁)", lambda X: np.cos(X[:, 0])),
     "cosx2": ("cos(X₂)", lambda X: np.cos(X[:, 1])),
 }
-CODE = {  # the same columns as NumPy expressions, for exported code (tests/ui/test_features.py: equal)
+CODE = {  # the same columns as NumPy expressions, for exported code (tests/ui/core/data/test_features.py: equal)
     "x1": "X[:, 0]", "x2": "X[:, 1]", "x1sq": "X[:, 0] ** 2", "x2sq": "X[:, 1] ** 2", "x1x2": "X[:, 0] * X[:, 1]",
     "sinx1": "np.sin(X[:, 0])", "sinx2": "np.sin(X[:, 1])", "cosx1": "np.cos(X[:, 0])", "cosx2": "np.cos(X[:, 1])",
 }

@@ -1,23 +1,22 @@
 """Inside the network: the diagram payload checked against nnlib computing the same thing, the page's
 gradient and weight-histogram views of a run, and the panel on the Playground page through AppTest.
-Health on its own: test_health.py; the Plotly builders: test_network_charts.py."""
+Health on its own: tests/ui/core/test_health.py; the Plotly builders: tests/ui/render/test_network_charts.py."""
 
 import base64
 import json
 import struct
 import zlib
-from dataclasses import replace
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
-from apptest_helpers import APP, TIMEOUT, click
 from streamlit.testing.v1 import AppTest
 
+from tests.ui.helpers import APP, TIMEOUT, click
 from ui.core import health, snapshots
-from ui.core.config import DEFAULT, HIDDEN_ACTIVATIONS
+from ui.core.config import HIDDEN_ACTIVATIONS
 from ui.core.data import features
-from ui.core.run import PlaygroundRun, make_data
+from ui.core.run import PlaygroundRun
 from ui.render import charts, network_charts, network_view
 from ui.web import state
 from ui.web.playground import inside
@@ -47,11 +46,6 @@ def decode_png(uri: str) -> np.ndarray:
         assert row[0] in (0, 2)
         out[i] = row[1:] if row[0] == 0 or i == 0 else (row[1:].astype(int) + out[i - 1]) % 256
     return out.reshape(height, width, 3)
-
-
-def make_run(**changes) -> PlaygroundRun:
-    config = replace(DEFAULT, **changes)
-    return PlaygroundRun(config, make_data(config))
 
 
 def payload_for(run: PlaygroundRun, digits: int = 2) -> dict:
@@ -104,7 +98,7 @@ def test_pack_and_unpack_tiles_round_trip_through_the_png():
     np.testing.assert_array_equal(image[res:2 * res, :, 1], levels[:, 4].reshape(res, res))
 
 
-def test_diagram_payload_describes_the_network_and_its_heatmaps():
+def test_diagram_payload_describes_the_network_and_its_heatmaps(make_run):
     run = make_run()  # 2 inputs, 4 and 2 tanh neurons, a sigmoid output
     run.train(5)
     p = payload_for(run, digits=4)
@@ -131,7 +125,7 @@ def test_diagram_payload_describes_the_network_and_its_heatmaps():
     json.dumps(p, allow_nan=False)
 
 
-def test_largest_network_payload_stays_under_budget():
+def test_largest_network_payload_stays_under_budget(make_run):
     run = make_run(dataset="spiral", features=ALL_FEATURES, layers=(16,) * 6, activations=("tanh",) * 6)
     run.train(20)
     p = payload_for(run, digits=2)  # what is sent while playing
@@ -141,7 +135,7 @@ def test_largest_network_payload_stays_under_budget():
     assert len(p["image"]) < 26_000
 
 
-def test_multiclass_outputs_use_class_probabilities():
+def test_multiclass_outputs_use_class_probabilities(make_run):
     run = make_run(dataset="blobs", classes=4, layers=(5,), activations=("relu",))
     p = payload_for(run)
     tiles = network_view.unpack_tiles(decode_png(p["image"]), 2 + 5 + 4)
@@ -150,7 +144,7 @@ def test_multiclass_outputs_use_class_probabilities():
     assert len(p["class_colours"]) == 4 and p["output_kind"] == "multiclass"
 
 
-def test_a_diverged_network_still_gives_valid_json():
+def test_a_diverged_network_still_gives_valid_json(make_run):
     run = make_run(layers=(3,), activations=("relu",))
     weights = run.model.get_weights()
     weights[0][0, 0], weights[1][1] = np.nan, np.inf
@@ -161,7 +155,7 @@ def test_a_diverged_network_still_gives_valid_json():
     assert payload["columns"][2]["bias"][0] is not None  # the output's bias is still a number
 
 
-def test_inspected_view_shows_a_hidden_neuron_on_its_own_range_and_an_output_as_the_diagram():
+def test_inspected_view_shows_a_hidden_neuron_on_its_own_range_and_an_output_as_the_diagram(make_run):
     run = make_run(layers=(3,), activations=("relu",))
     x = features.expand(network_view.drawing_points(8), run.config.features)
     acts = health.dense_outputs(run.model, x)
@@ -179,7 +173,7 @@ def test_inspected_view_shows_a_hidden_neuron_on_its_own_range_and_an_output_as_
 # ====================================================================================================
 # The page's views of the run: gradient norms and weight histograms
 # ====================================================================================================
-def test_gradient_norms_shown_equal_nnlib_loss_and_gradients():
+def test_gradient_norms_shown_equal_nnlib_loss_and_gradients(make_run):
     run = make_run(layers=(5, 3), activations=("sigmoid", "relu"))
     run.train(3)
     fig, rows, _ = inside._health(run)
@@ -192,7 +186,7 @@ def test_gradient_norms_shown_equal_nnlib_loss_and_gradients():
     np.testing.assert_allclose([t["y"][-1] for t in lines], run.history.grad_norms[-1], rtol=1e-3)
 
 
-def test_weight_histograms_read_the_runs_snapshots_however_often_the_panel_drew():
+def test_weight_histograms_read_the_runs_snapshots_however_often_the_panel_drew(make_run):
     """They come from the run's one snapshot store, filled by training itself: a run trained while the
     panel never drew still shows its first and latest epochs and two between."""
     run = make_run(layers=(4,), activations=("tanh",))

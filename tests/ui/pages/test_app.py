@@ -4,12 +4,12 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from apptest_helpers import run_coroutine
 from streamlit.web.server.app_discovery import discover_asgi_app
 
+from tests.ui.helpers import run_coroutine
 from ui.core import pacing
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+APP = Path(__file__).resolve().parents[3] / "app.py"
 
 
 def _import_app_module():

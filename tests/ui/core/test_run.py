@@ -6,17 +6,12 @@ import pytest
 from ui.core import limits, pacing
 from ui.core.config import Config
 from ui.core.data import features
-from ui.core.run import PlaygroundRun, build_model, grid_points, make_data
+from ui.core.run import build_model, grid_points, make_data
 from ui.core.spec import loss_name
 
 
-def new_run(**changes) -> PlaygroundRun:
-    config = Config(**changes)
-    return PlaygroundRun(config, make_data(config))
-
-
-def test_same_seed_same_data_weights_and_history():
-    a, b = new_run(seed=3), new_run(seed=3)
+def test_same_seed_same_data_weights_and_history(make_run):
+    a, b = make_run(seed=3), make_run(seed=3)
     np.testing.assert_array_equal(a.data.X_train, b.data.X_train)
     for wa, wb in zip(a.model.get_weights(), b.model.get_weights()):
         np.testing.assert_array_equal(wa, wb)
@@ -25,15 +20,15 @@ def test_same_seed_same_data_weights_and_history():
     assert a.history.loss == b.history.loss
 
 
-def test_another_seed_gives_other_data_and_weights():
-    a, b = new_run(seed=3), new_run(seed=4)
+def test_another_seed_gives_other_data_and_weights(make_run):
+    a, b = make_run(seed=3), make_run(seed=4)
     assert not np.array_equal(a.data.X_train, b.data.X_train)
     assert not np.array_equal(a.model.get_weights()[0], b.model.get_weights()[0])
 
 
-def test_training_in_frames_equals_training_at_once():
+def test_training_in_frames_equals_training_at_once(make_run):
     """Five frames of two epochs give the same history as one call of ten: the loop adds nothing."""
-    a, b = new_run(), new_run()
+    a, b = make_run(), make_run()
     for _ in range(5):
         a.train(2)
     b.train(10)
@@ -41,8 +36,8 @@ def test_training_in_frames_equals_training_at_once():
     assert a.history.epoch == list(range(1, 11))
 
 
-def test_default_config_learns_the_circle():
-    run = new_run()
+def test_default_config_learns_the_circle(make_run):
+    run = make_run()
     run.train(300)
     assert run.history.val_score[-1] > 0.9
 
@@ -52,16 +47,16 @@ def test_default_config_learns_the_circle():
     ("blobs", "multiclass", "sparse_categorical_crossentropy"),
     ("sine", "regression", "mse"),
 ])
-def test_output_layer_and_loss_follow_the_problem(dataset, kind, loss):
-    run = new_run(dataset=dataset)
+def test_output_layer_and_loss_follow_the_problem(dataset, kind, loss, make_run):
+    run = make_run(dataset=dataset)
     assert run.data.kind == kind
     assert run.model.loss.name == loss
     outputs = run.data.n_classes if kind == "multiclass" else 1
     assert run.grid_output().shape == (limits.GRID_RESOLUTION**2, outputs)
 
 
-def test_multiclass_mse_uses_one_hot_targets():
-    run = new_run(dataset="blobs", classes=4, loss="mse")
+def test_multiclass_mse_uses_one_hot_targets(make_run):
+    run = make_run(dataset="blobs", classes=4, loss="mse")
     assert run.model.loss.name == "mse"
     assert run.targets_train.shape == (len(run.data.y_train), 4)
     run.train(2)
@@ -74,8 +69,8 @@ def test_loss_choices_map_to_the_problem():
     assert loss_name(Config(loss="mae"), "regression") == "mae"
 
 
-def test_apply_keeps_weights_and_optimizer_state():
-    run = new_run(optimizer="adam", learning_rate=0.01)
+def test_apply_keeps_weights_and_optimizer_state(make_run):
+    run = make_run(optimizer="adam", learning_rate=0.01)
     run.train(1)
     weights, optimizer = run.model.get_weights(), run.model.optimizer
     run.apply(Config(optimizer="adam", learning_rate=0.1, regularization="l2", reg_rate=0.01))
@@ -88,8 +83,8 @@ def test_apply_keeps_weights_and_optimizer_state():
     assert run.model.layers[0].kernel_regularizer is None
 
 
-def test_divergence_is_flagged_and_training_stops():
-    run = new_run(dataset="plane", learning_rate=10.0, layers=(8, 8), activations=("relu", "relu"))
+def test_divergence_is_flagged_and_training_stops(make_run):
+    run = make_run(dataset="plane", learning_rate=10.0, layers=(8, 8), activations=("relu", "relu"))
     for _ in range(5):
         run.train(2)
     assert run.diverged
@@ -97,9 +92,9 @@ def test_divergence_is_flagged_and_training_stops():
     assert run.train(5) == 0
 
 
-def test_the_epoch_cap_holds(monkeypatch):
+def test_the_epoch_cap_holds(monkeypatch, make_run):
     monkeypatch.setattr(limits, "MAX_EPOCHS_PER_RUN", 7)
-    run = new_run()
+    run = make_run()
     assert run.train(5) == 5 and run.train(5) == 2 and run.train(5) == 0
     assert run.at_cap
 
@@ -111,8 +106,8 @@ def test_grid_points_cover_the_domain_top_row_first():
     np.testing.assert_allclose(grid[:4, 0], [-4.5, -1.5, 1.5, 4.5])
 
 
-def test_grid_uses_the_same_features_as_training():
-    run = new_run(features=("x1sq", "sinx2"))
+def test_grid_uses_the_same_features_as_training(make_run):
+    run = make_run(features=("x1sq", "sinx2"))
     np.testing.assert_array_equal(run.grid_inputs, features.expand(run.grid, ["x1sq", "sinx2"]))
     assert run.model.input_dim == 2
 
@@ -124,8 +119,8 @@ def test_zero_hidden_layers_and_dropout_build():
     assert [layer.kind for layer in model.layers] == ["Dense", "Dropout", "Dense", "Dropout", "Dense"]
 
 
-def test_a_slow_pace_lowers_epochs_per_frame_but_never_to_zero():
-    run = new_run(epochs_per_frame=20)
+def test_a_slow_pace_lowers_epochs_per_frame_but_never_to_zero(make_run):
+    run = make_run(epochs_per_frame=20)
     assert run.epochs_for_frame() == 20  # nothing measured yet
     run.seconds_per_epoch = pacing.FRAME_TRAIN_SECONDS / 5
     assert run.epochs_for_frame() == 5
@@ -135,10 +130,10 @@ def test_a_slow_pace_lowers_epochs_per_frame_but_never_to_zero():
     assert run.seconds_per_epoch is not None and run.seconds_per_epoch < 10.0
 
 
-def test_the_runs_history_is_nnlibs_history_of_the_scores_of_each_epoch():
+def test_the_runs_history_is_nnlibs_history_of_the_scores_of_each_epoch(make_run):
     import nnlib
 
-    run = new_run()
+    run = make_run()
     run.train(3)
     h = run.history
     assert isinstance(h, nnlib.callbacks.History)

@@ -5,9 +5,9 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from tests.ui.helpers import APP
 from ui.web import state
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 SHIPPED = [p for folder in ("ui", "pages") for p in (Path(APP).parent / folder).rglob("*.py")] + [Path(APP)]
 
 

@@ -3,18 +3,17 @@
 import json
 import re
 import threading
-from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from tests.ui.helpers import APP
 from ui.core import limits
 from ui.core import sweep as sw
 from ui.web import state
 from ui.web.experiments import compare as compare_page
 from ui.web.experiments import sweep as sweep_page
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 60
 
 

@@ -5,10 +5,10 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from apptest_helpers import open_app, run_of
 from streamlit.testing.v1 import AppTest
 
 import nnlib
+from tests.ui.helpers import open_app, run_of
 from ui.core import exports
 from ui.core.config import Config
 from ui.core.lessons import LESSONS, LOCK_CAPTION

@@ -5,26 +5,20 @@ weight matrices with their histograms, the hidden space, and the gradient flow, 
 Issue 14: spiral, SGD, learning rate 10, ReLU, three Steps gave all-zero gradients and two blank log
 charts; at epoch 0 the "over epochs" axis ran from -1 to 6."""
 
-from dataclasses import replace
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from ui.core.config import DEFAULT
-from ui.core.run import PlaygroundRun, make_data
+from tests.ui.helpers import playground_run
+from ui.core.run import PlaygroundRun
 from ui.render import network_charts
 from ui.web.playground import inside
 
 
-def make_run(**changes) -> PlaygroundRun:
-    config = replace(DEFAULT, **changes)
-    return PlaygroundRun(config, make_data(config))
-
-
 def dead_relu_run(steps: int) -> PlaygroundRun:
     """The issue's run: ReLU units that die at once, so no gradient reaches any weight."""
-    run = make_run(dataset="spiral", optimizer="sgd", learning_rate=10.0, activations=("relu", "relu"))
+    run = playground_run(dataset="spiral", optimizer="sgd", learning_rate=10.0, activations=("relu", "relu"))
     for _ in range(steps):
         run.train(1)  # what the Step button does (ui/web/state.py:step)
     return run
@@ -85,7 +79,7 @@ def test_overflowed_gradients_are_named_not_left_blank():
     assert network_charts.NOT_FINITE_NOTE in notes(fig)
 
 
-def test_weights_figure_is_valid_with_one_symmetric_scale_and_labelled_shapes():
+def test_weights_figure_is_valid_with_one_symmetric_scale_and_labelled_shapes(make_run):
     run = make_run(layers=(4, 3), activations=("tanh", "tanh"))
     weights = [w for w in run.model.get_weights() if w.ndim == 2]
     snaps = [[w * 0.5 for w in weights], weights]

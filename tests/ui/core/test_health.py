@@ -1,21 +1,13 @@
 """Training health in plain NumPy (ui/core/health.py): dead and saturated units on hand-set weights, the
 hints, the hidden-space mapping and the chunked forward pass, against nnlib computing the same thing."""
 
-from dataclasses import replace
 
 import numpy as np
 
 import nnlib
 from ui.core import health
-from ui.core.config import DEFAULT
 from ui.core.data import features
-from ui.core.run import PlaygroundRun, make_data
 from ui.render import network_view
-
-
-def make_run(**changes) -> PlaygroundRun:
-    config = replace(DEFAULT, **changes)
-    return PlaygroundRun(config, make_data(config))
 
 
 def layer_model(activation: str, W, b) -> nnlib.Sequential:
@@ -57,7 +49,7 @@ def test_saturated_units_need_the_flat_tail_on_most_points():
     assert health.in_flat_tail("sigmoid", a).tolist() == [[True, False], [True, False], [False, True]]
 
 
-def test_a_saturation_hint_names_only_an_input_the_network_has():
+def test_a_saturation_hint_names_only_an_input_the_network_has(make_run):
     (h,) = health.layer_health(["tanh"], [np.full((10, 2), 0.999)], [0.5, 0.5])  # both units saturated
     plain = make_run(features=("x1", "x2"))
     widest = health.widest_input(plain.inputs_train, plain.config.features)
@@ -78,7 +70,7 @@ def test_hints_name_vanishing_and_exploding_gradients_only_when_they_happen():
     assert health.hints([], [np.nan, 1.0]) == []
 
 
-def test_hidden_coordinates_are_the_layer_outputs_of_the_mapped_points():
+def test_hidden_coordinates_are_the_layer_outputs_of_the_mapped_points(make_run):
     run = make_run(layers=(4, 3), activations=("tanh", "relu"))
     lines = health.grid_polylines(5, 9)
     assert lines.shape == (10, 9, 2)
@@ -89,7 +81,7 @@ def test_hidden_coordinates_are_the_layer_outputs_of_the_mapped_points():
     np.testing.assert_allclose(mapped.reshape(-1, 2), a[:, [2, 0]])
 
 
-def test_chunked_forward_equals_one_pass():
+def test_chunked_forward_equals_one_pass(make_run):
     run = make_run(layers=(6, 5), activations=("elu", "swish"))
     x = features.expand(network_view.drawing_points(40), run.config.features)  # 1600 rows, several chunks
     for chunked, whole in zip(health.dense_outputs(run.model, x, chunk=512),

@@ -22,7 +22,7 @@ from ui.core.exports import ImportRejected
 from ui.core.lessons import LESSONS
 from ui.core.run import PlaygroundRun, make_data
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def trained(config: Config, *frames: int, uploaded=None) -> PlaygroundRun:

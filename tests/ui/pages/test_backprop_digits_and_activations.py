@@ -9,20 +9,18 @@ import dataclasses
 import importlib.util
 import json
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from nnlib import activations as nn_activations
+from tests.ui.helpers import APP
 from ui.core.learn import activations as activation_lab
 from ui.core.learn import backprop as walk
 from ui.core.learn import digits
 from ui.web.learn import backprop as backprop_page
 from ui.web.learn import digits as digits_page
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 def open_page(page: str) -> AppTest:

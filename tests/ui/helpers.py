@@ -1,15 +1,24 @@
-"""Shared AppTest helpers for the page tests."""
+"""Shared by the app's tests: a ready PlaygroundRun, and AppTest helpers for the page tests."""
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from ui.core.config import DEFAULT
+from ui.core.run import PlaygroundRun, make_data
 from ui.web import state
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 60
+
+
+def playground_run(**changes) -> PlaygroundRun:
+    """A fresh run (epoch 0) of the default setup with ``changes``, as the Playground would make it."""
+    config = replace(DEFAULT, **changes)
+    return PlaygroundRun(config, make_data(config))
 
 
 def run_coroutine(coroutine):

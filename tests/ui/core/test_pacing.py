@@ -1,8 +1,8 @@
 """Fair pacing: a lone session never waits; with company, each rests in proportion."""
 
 import pytest
-from apptest_helpers import run_coroutine
 
+from tests.ui.helpers import run_coroutine
 from ui.core import pacing
 from ui.core.pacing import (
     ACTIVE_WINDOW_SECONDS,

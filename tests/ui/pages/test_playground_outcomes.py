@@ -6,9 +6,9 @@ Every number checked here is recomputed independently, from the run's weights wi
 
 import numpy as np
 import pytest
-from apptest_helpers import click, open_app, run_of
 from streamlit.testing.v1 import AppTest
 
+from tests.ui.helpers import click, open_app, run_of
 from ui.core.data import features
 from ui.web import state
 

@@ -5,9 +5,9 @@ import time
 
 import numpy as np
 import pytest
-from apptest_helpers import click, open_app, run_of
 from streamlit.testing.v1 import AppTest
 
+from tests.ui.helpers import click, open_app, run_of
 from ui.core import exports, limits, pacing
 from ui.core.data import csv_files
 from ui.web import state
