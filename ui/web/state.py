@@ -29,6 +29,7 @@ UPLOAD = "pg_upload"  # ui.core.data.csv_files.CsvTable of the user's CSV, or ab
 UPLOAD_ID = "pg_upload_id"  # which uploaded file UPLOAD came from
 UPLOAD_NAME = "pg_upload_name"  # the uploaded CSV's file name, for the caption
 UPLOAD_ERROR = "pg_upload_error"  # the message for a rejected CSV, until the next upload
+UPLOAD_NOTES_DISMISSED = "pg_upload_notes_dismissed"  # the UPLOAD_ID whose notes were dismissed
 CLASSROOM = "pg_classroom"  # ui.core.lessons.Classroom: the lesson in progress, hidden and locked controls
 PENDING_LESSON = "pg_pending_lesson"  # a lesson name picked on the Lessons page, loaded on the next run here
 SEEDED = "pg_seeded"  # runs left that re-send every control's value to the browser (set by seed_widgets)

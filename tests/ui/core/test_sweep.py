@@ -72,18 +72,11 @@ def test_every_setting_gives_a_consistent_config_that_trains(name, data):
     assert run.train(1) == 1
 
 
-def test_a_cancel_while_a_run_trains_drops_that_run(data, monkeypatch):
+def test_a_cancel_while_a_run_trains_drops_that_run(data, held_sweep_run):
     plan = sw.plan_lr_sweep(BASE, 0.01, 1.0, 5, epochs=2)
     job = sw.SweepJob(plan, data)
     job.run_next()
-    real, inside, release = sw.train_one, threading.Event(), threading.Event()
-
-    def slow_train_one(*args):
-        inside.set()
-        release.wait(30)
-        return real(*args)
-
-    monkeypatch.setattr(sw, "train_one", slow_train_one)
+    inside, release = held_sweep_run
     worker = threading.Thread(target=job.run_next)
     worker.start()
     assert inside.wait(30)

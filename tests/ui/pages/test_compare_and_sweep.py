@@ -163,19 +163,12 @@ def sweep_on_screen(at: AppTest) -> tuple[int, int, int]:
     return said, len(at.dataframe[0].value), len(json.loads(curves.proto.spec)["data"])
 
 
-def test_a_cancel_during_a_run_drops_that_run_and_the_page_never_changes_after(monkeypatch):
+def test_a_cancel_during_a_run_drops_that_run_and_the_page_never_changes_after(held_sweep_run):
     """The user's case: Cancel is clicked while a run trains in another script thread (an earlier tick);
     that run ends after the page said "Cancelled after n". It must not become n + 1."""
     at = start_lr_sweep(count=6, epochs=3)
     job = at.session_state[sweep_page.SW_JOB]
-    real, inside, release = sw.train_one, threading.Event(), threading.Event()
-
-    def slow_train_one(*args):
-        inside.set()
-        release.wait(30)
-        return real(*args)
-
-    monkeypatch.setattr(sw, "train_one", slow_train_one)
+    inside, release = held_sweep_run
     in_flight = threading.Thread(target=job.run_next)  # the earlier tick's thread, inside its run
     in_flight.start()
     assert inside.wait(30)

@@ -208,6 +208,20 @@ def test_a_failed_upload_clears_the_notes_of_the_previous_one():
     assert "rescaled" not in notices(at)
 
 
+def test_upload_notes_stay_while_that_upload_is_the_data():
+    """A change of a setting fires its on_change, which clears the notices about the last change; the notes on
+    the data still hold. (Seen in Chromium: the browser re-sends the loss option's old label after uploads in a
+    row, which fires the loss widget's on_change, and the "rescaled" note vanished.)"""
+    at = upload(upload(open_app(), rows_csv(300, label=lambda i: i / 300)), rows_csv(300, scale=100.0), "far.csv")
+    assert "rescaled" in notices(at)
+    at.selectbox(key="w_loss").select("crossentropy").run()
+    at.run()
+    assert "rescaled" in notices(at)
+    click(at, "Dismiss")
+    assert "rescaled" not in notices(at)
+    upload(at, rows_csv(300, scale=100.0), "far-again.csv")
+    assert "rescaled" in notices(at)  # a new file, its own notes
+
 # --- bug 9: a NaN output is shown as no value, and said --------------------------------------------------
 def test_a_model_that_outputs_nan_says_the_plane_is_grey():
     at = open_app()

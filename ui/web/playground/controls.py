@@ -80,7 +80,7 @@ def write_url(config: Config) -> None:
 
 def notices_box() -> None:
     """Every notice (URL problems, clamped values, upload notes) in one box, which the user can dismiss."""
-    notices = st.session_state.get(state.NOTICES)
+    notices = st.session_state.get(state.NOTICES, []) + _upload_notes()
     if not notices:
         return
     with st.container(horizontal=True, vertical_alignment="top"):
@@ -89,8 +89,19 @@ def notices_box() -> None:
                   icon=":material/close:")
 
 
+def _upload_notes() -> list[str]:
+    """The notes on an uploaded CSV (rescaled, labels numbered) hold while it is the data: a change of another
+    setting does not clear them, only Dismiss or the next upload does."""
+    ss = st.session_state
+    table = ss.get(state.UPLOAD)
+    if table is None or ss.get(widget_key("dataset")) != cfg.UPLOAD:
+        return []
+    return [] if ss.get(state.UPLOAD_NOTES_DISMISSED) == ss.get(state.UPLOAD_ID) else list(table.notes)
+
+
 def _dismiss_notices() -> None:
     st.session_state.pop(state.NOTICES, None)
+    st.session_state[state.UPLOAD_NOTES_DISMISSED] = st.session_state.get(state.UPLOAD_ID)
 
 
 def _changed() -> None:
@@ -229,7 +240,8 @@ def _read_upload() -> None:
     A rejected file leaves the current data and run untouched."""
     upload = st.session_state.get(widget_key("csv"))
     st.session_state.pop(state.UPLOAD_ERROR, None)
-    st.session_state.pop(state.NOTICES, None)  # the last upload's notes no longer apply
+    st.session_state.pop(state.NOTICES, None)  # about what came before
+    st.session_state[state.UPLOAD_NOTES_DISMISSED] = st.session_state.get(state.UPLOAD_ID)  # a new attempt
     if upload is None:
         return
     try:
@@ -244,8 +256,6 @@ def _read_upload() -> None:
     st.session_state[state.UPLOAD_NAME] = upload.name[:60]
     st.session_state[widget_key("dataset")] = cfg.UPLOAD
     _changed()
-    for note in table.notes:
-        state.notify(note)
 
 
 def _feature_controls() -> tuple[str, ...]:
