@@ -191,6 +191,16 @@ def test_a_shared_link_with_a_seed_trains_on_its_own_points():
     assert "re-initialized" not in notices(at)
 
 
+def test_a_second_upload_of_another_size_keeps_the_batch_size():
+    """The batch slider's end moves with the training set's size; the chosen batch must not fall to 1."""
+    at = upload(open_app({"batch_size": "10"}), rows_csv(300))
+    assert run_of(at).config.batch_size == 10
+    upload(at, rows_csv(200), "smaller.csv")
+    at.run()
+    assert run_of(at).config.batch_size == 10
+    assert at.slider(key="w_batch_size").value == 10
+
+
 # --- bug 11: notices are gathered, dismissible, and never stale -------------------------------------------
 def test_url_notices_are_one_box_that_can_be_dismissed():
     at = open_app({"layers": "abc", "noise": "NaN", "dataset": "nope", "seed": "-5", "lock": "maybe"})

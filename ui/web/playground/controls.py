@@ -117,12 +117,13 @@ def _clamp_widget(key: str, low, high) -> None:
 
 
 def _clamp_batch(train_size: int) -> None:
-    """The batch slider ends at the training set's size; a larger stored batch is cut to it, and says so."""
+    """The batch slider ends at the training set's size; a larger stored batch is cut to it, and says so.
+    Written back either way: a slider whose end moved is a new widget to Streamlit, which would start it at 1."""
     key = widget_key("batch_size")
-    if st.session_state.get(key, 1) > train_size:
-        state.notify(f"Batch size {st.session_state[key]} is more than the {train_size} training points; "
-                     f"using {train_size}.")
-        st.session_state[key] = train_size
+    batch = st.session_state.get(key, cfg.DEFAULT.batch_size)
+    if batch > train_size:
+        state.notify(f"Batch size {batch} is more than the {train_size} training points; using {train_size}.")
+    st.session_state[key] = min(batch, train_size)
 
 
 def _regenerate() -> None:
