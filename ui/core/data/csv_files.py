@@ -167,8 +167,12 @@ def _numeric_labels(numbers: list[float]) -> Labels:
     distinct = np.unique(values)
     if len(distinct) < 2:
         raise ValueError(f"the label column has a single value ({numbers[0]:g}); need at least two classes")
-    if len(distinct) > MAX_CSV_CLASSES or not np.all(distinct == np.round(distinct)):
-        return values, "regression", (), []
+    if not np.all(distinct == np.round(distinct)):
+        return values, "regression", (), ["The labels are numbers that are not all whole: a regression target, "
+                                          "not classes."]
+    if len(distinct) > MAX_CSV_CLASSES:
+        return values, "regression", (), [f"The labels are {len(distinct)} different numbers, more than "
+                                          f"{MAX_CSV_CLASSES} classes: a regression target."]
     names = tuple(str(int(v)) for v in distinct)
     notes = []
     if not np.array_equal(distinct, np.arange(len(distinct))):

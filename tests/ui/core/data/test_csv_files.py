@@ -104,6 +104,14 @@ def test_fractional_labels_are_regression():
     np.testing.assert_array_equal(y, [0.5, -2, 3.25])
 
 
+def test_a_regression_target_says_why_it_is_one():
+    fractional = read_csv_table("x1,x2,label\n0,0,0.5\n1,1,-2\n2,2,3.25\n")
+    assert fractional.notes == ("The labels are numbers that are not all whole: a regression target, "
+                                "not classes.",)
+    many = read_csv_table("x1,x2,label\n" + "".join(f"0,0,{i}\n" for i in range(11)))
+    assert many.notes == ("The labels are 11 different numbers, more than 10 classes: a regression target.",)
+
+
 def test_many_integer_values_are_regression():
     text = "x1,x2,label\n" + "".join(f"0,0,{i}\n" for i in range(11))
     _, y, kind = load_csv(text)
