@@ -6,12 +6,16 @@ and watches for --seconds:
   frames/s       repaints of the live view per second (the view counts them in window.nnpgLiveFrames)
   epochs/s       how fast the "Epoch" metric on screen advances
   kB/frame       websocket bytes from the server per drawn frame
+  server CPU     the server process's CPU time per drawn frame, and apart from it the training's share:
+                 the same run's epochs timed in this process (epochs shown per frame x seconds per epoch)
   first render   until the live view is mounted, from the navigation and from the server's answer: for
                  the first visitor of the fresh server, then for --visits new visitors (a fresh browser
                  each, one after another)
 
     python bench/bench_frames.py [--seconds 10] [--visits 5] [--query "dataset=spiral&layers=8,8,8"]
-                                 [--inside [TAB]]
+                                 [--inside [TAB]] [--app DIR]
+
+--app DIR serves another checkout's app.py (for an A/B against an earlier commit: `git worktree add DIR REV`).
 
 --inside opens the "Inside the network" panel (collapsed by default) on TAB (default: Network) first,
 and adds "diagram paints/s" (the network diagram counts them in window.nnpgNetworkFrames).
@@ -20,12 +24,14 @@ and adds "diagram paints/s" (the network diagram counts them in window.nnpgNetwo
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+sys.path.insert(0, str(ROOT))
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server  # noqa: E402
 from first_render import VIEWPORT, first_render, new_visitor, report  # noqa: E402
@@ -58,7 +64,29 @@ def open_inside(page, tab: str) -> None:
     page.wait_for_timeout(1000)
 
 
-def measure(url: str, seconds: float, browser, inside: str | None = None) -> tuple[dict, tuple[float, float]]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def seconds_per_epoch(query: str, epochs: int = 400) -> float:
+    """One epoch of the Playground's run for ``query``, timed here (the server's training share of a frame)."""
+    from urllib.parse import parse_qsl
+
+    from ui.core import config as cfg
+    from ui.core.run import PlaygroundRun, make_data
+
+    config, _ = cfg.from_query(dict(parse_qsl(query)))
+    run = PlaygroundRun(config, make_data(config))
+    run.train(20)  # warm up
+    start = time.thread_time()
+    run.train(epochs)
+    return (time.thread_time() - start) / epochs
+
+
+def measure(url: str, seconds: float, browser, server_pid: int,
+            inside: str | None = None) -> tuple[dict, tuple[float, float]]:
     received = {"bytes": 0}
 
     def on_ws(ws):
@@ -72,11 +100,11 @@ def measure(url: str, seconds: float, browser, inside: str | None = None) -> tup
     page.evaluate(WATCHER_JS)
     page.get_by_role("button", name="Play").click()
     page.wait_for_timeout(1500)  # let the loop settle
-    frames0, bytes0 = page.evaluate("window.__frames"), received["bytes"]
+    frames0, bytes0, cpu0 = page.evaluate("window.__frames"), received["bytes"], cpu_seconds(server_pid)
     diagram0 = page.evaluate("window.nnpgNetworkFrames || 0")
     epochs0 = page.evaluate("window.__epochs.slice(-1)[0]")
     page.wait_for_timeout(seconds * 1000)
-    frames1, bytes1 = page.evaluate("window.__frames"), received["bytes"]
+    frames1, bytes1, cpu1 = page.evaluate("window.__frames"), received["bytes"], cpu_seconds(server_pid)
     diagram1 = page.evaluate("window.nnpgNetworkFrames || 0")
     epochs1 = page.evaluate("window.__epochs.slice(-1)[0]")
     if page.get_by_role("button", name="Pause").count():
@@ -87,6 +115,8 @@ def measure(url: str, seconds: float, browser, inside: str | None = None) -> tup
         "frames/s": f"{frames / seconds:.2f}",
         "epochs/s shown": f"{(epochs1[1] - epochs0[1]) / shown_seconds:.1f}",
         "kB/frame (websocket)": f"{(bytes1 - bytes0) / 1000 / max(frames, 1):.1f}",
+        "server CPU ms/frame": (cpu1 - cpu0) * 1000 / max(frames, 1),
+        "epochs/frame": (epochs1[1] - epochs0[1]) / max(frames, 1),
     }
     if inside == "Network":
         results["diagram paints/s"] = f"{(diagram1 - diagram0) / seconds:.2f}"
@@ -100,16 +130,17 @@ def main() -> None:
     parser.add_argument("--query", default="", help="URL query for the Playground (default configuration if empty)")
     parser.add_argument("--inside", nargs="?", const="Network", default=None, metavar="TAB",
                         help="open the Inside-the-network panel on this tab first (default tab: Network)")
+    parser.add_argument("--app", type=Path, default=ROOT, help="the checkout whose app.py is served")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    server = start_server(port)
+    server = start_server(port, root=args.app)
     try:
         with sync_playwright() as pw:
             url = f"http://127.0.0.1:{port}/" + (f"?{args.query}" if args.query else "")
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            results, first_visit = measure(url, args.seconds, browser, args.inside)
+            results, first_visit = measure(url, args.seconds, browser, server.pid, args.inside)
             browser.close()
             visits = []
             for _ in range(args.visits):
@@ -117,12 +148,16 @@ def main() -> None:
                 visits.append(new_visitor(pw, CHROMIUM, CHROMIUM_ARGS, url))
     finally:
         stop_server(server)
+    cpu = results.pop("server CPU ms/frame")
+    training = results.pop("epochs/frame") * seconds_per_epoch(args.query) * 1000
+    results["server CPU ms/frame"] = f"{cpu:.1f} (training {training:.1f}, the rest {cpu - training:.1f})"
     results["first render, fresh server"] = report([first_visit])
     if visits:
         results["first render, new visitors"] = report(visits)
     panel = f", Inside the network open on {args.inside}" if args.inside else ""
+    app = "" if args.app == ROOT else f", app of {args.app}"
     print(f"Playground live loop, {args.seconds:g} s in headless Chromium ({args.query or 'default configuration'}"
-          f"{panel})")
+          f"{panel}{app})")
     for key, value in results.items():
         print(f"  {key:30s}{value}")
 

@@ -16,12 +16,13 @@ import numpy as np
 import pytest
 from conftest import RECORD_TEXTS
 
+import nnlib
 from ui.core import health
 from ui.core.config import DEFAULT
 from ui.core.data import features
 from ui.core.run import History, PlaygroundRun, make_data
 from ui.render import charts, network_view
-from ui.render.png import png_data_uri
+from ui.web.canvas import view_script
 
 COMPONENTS = Path(__file__).resolve().parents[2] / "ui" / "web" / "components"
 
@@ -36,10 +37,6 @@ MOUNT = """async ([js, data]) => {
 }"""
 
 
-def view_script(asset: str) -> str:
-    return (COMPONENTS / "shared.js").read_text() + "\n" + (COMPONENTS / f"{asset}.js").read_text()
-
-
 @pytest.fixture
 def blank(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -52,7 +49,7 @@ def blank(browser):
 
 def mount(page, asset: str, payload: dict, css_class: str) -> None:
     page.add_style_tag(content=(COMPONENTS / f"{asset}.css").read_text())
-    page.evaluate(MOUNT, [view_script(asset), json.loads(json.dumps(payload))])
+    page.evaluate(MOUNT, [view_script(asset), json.loads(json.dumps(payload, default=list))])
     page.wait_for_selector(f".{css_class} canvas")
 
 
@@ -62,15 +59,26 @@ def texts(page, selector: str) -> tuple[list[dict], float]:
         return [c.nnpgTexts.filter((t) => !t.rotated), c.width / (window.devicePixelRatio || 1)]; }""", selector)
 
 
-def live_payload(epochs: int, *, kind: str = "binary", loss=None, score=None, log_loss=False, image=None) -> dict:
+def constant_model(output: float):
+    """A model whose output is ``output`` everywhere on the plane: no hidden layer, zero weights, that bias."""
+    model = nnlib.Sequential([nnlib.Dense(1, activation="linear")])
+    model.build((None, 2))
+    model.set_weights([np.zeros((2, 1)), np.array([output])])
+    return model
+
+
+def live_payload(epochs: int, *, kind: str = "binary", loss=None, score=None, log_loss=False, output=0.0) -> dict:
     """The Playground's live-view payload (ui/render/charts.py) for a run of ``epochs`` epochs; ``loss`` and
-    ``score`` (callables epoch -> value) replace the curves' values after thinning, exactly as given."""
+    ``score`` (callables epoch -> value) replace the curves' values after thinning, exactly as given. The plane
+    is the "regression" picture of a constant ``output`` in [-1, 1]: -1 orange, 0 neutral, 1 blue."""
     dataset = "plane" if kind == "regression" else "gauss"
     data = make_data(replace(DEFAULT, dataset=dataset))
     ones = [0.5] * epochs
     history = History(epoch=list(range(1, epochs + 1)), loss=ones, val_loss=ones, score=ones, val_score=ones)
-    image = image if image is not None else np.full((4, 4, 3), 230, dtype=np.uint8)
-    payload = charts.live_view_payload(frames=[(epochs, png_data_uri(image))], data=data, history=history,
+    model = constant_model(output)
+    net = charts.plane_net(model, ("x1", "x2"), "regression", 2, 4)
+    payload = charts.live_view_payload(frames=[(epochs, charts.model_params(model))], net=net, data=data,
+                                       history=history,
                                        score_label="R²" if kind == "regression" else "accuracy", log_loss=log_loss,
                                        max_points=300)
     for s in payload["series"]:
@@ -175,11 +183,10 @@ def contrast(a, b) -> float:
 @pytest.mark.parametrize("colour", [charts.ORANGE, charts.BLUE], ids=["orange", "blue"])
 def test_a_point_on_a_background_of_its_own_colour_has_an_outline_of_3_to_1_contrast(blank, colour):
     """WCAG's 3:1 for a graphic object: a white ring on saturated orange is 2.3:1 and read as a hollow ring."""
-    payload = live_payload(10, image=np.full((4, 4, 3), colour, dtype=np.uint8))
+    payload = live_payload(10, output=1.0 if colour == charts.BLUE else -1.0)
     c = charts.class_colours(2).index(colour)
     payload["points"][0].update(x=[0.0], y=[0.0], c=[c])  # one point of that class, in the middle
     mount(blank, "liveview", payload, "nnpg-live")
-    blank.wait_for_function("document.querySelector('.nnpg-live').state.image.complete")
     blank.wait_for_timeout(100)
     ring = blank.evaluate("""() => {
         const c = document.querySelector('.nnpg-live canvas.plane'), ctx = c.getContext('2d');

@@ -1,13 +1,15 @@
 """Pure chart builders: arrays in, images and JSON-ready payloads out. Nothing here calls Streamlit.
 
 The live Playground view is drawn by a small canvas component (ui/web/components/liveview.js) from one
-payload: the output over the input plane as a PNG (a few kB, instead of 10,000 JSON numbers), the
-points, and the thinned loss and score curves. Colours are colour-blind safe: orange/blue for two
+payload: each frame's weights (the view computes the output over the plane itself, with
+ui/web/components/forward.js, and colours it as ``output_rgb`` does), the points, and the thinned loss and
+score curves. Colours are colour-blind safe: orange/blue for two
 classes (as TensorFlow Playground) and the Okabe-Ito palette for more.
 """
 
 from __future__ import annotations
 
+import base64
 import math
 
 import numpy as np
@@ -109,14 +111,32 @@ def _series(values: list[float], idx: np.ndarray) -> list:
     return [float(f"{v:.5g}") if math.isfinite(v) else None for v in picked]  # 5 significant digits: log axes
 
 
-def live_view_payload(*, frames: list[tuple[int, str]], data, history, score_label: str,
+def model_params(model) -> str:
+    """Every Dense layer's kernel (row-major) then bias, as little-endian float64 in base64: a frame of the live
+    view, exact (JSON numbers would be rounded or twice as long). Decoded by forward.js:decodeParams."""
+    parts = [np.concatenate([layer.W.ravel(), layer.b if layer.b is not None else np.zeros(layer.units)])
+             for layer in model.layers if layer.kind == "Dense"]
+    return base64.b64encode(np.concatenate(parts).astype("<f8").tobytes()).decode("ascii")
+
+
+def plane_net(model, feature_names, kind: str, n_classes: int, resolution: int) -> dict:
+    """What the view needs besides the weights to compute the plane as ``model.predict`` on the grid and to
+    colour it as ``output_rgb``: the features, each Dense layer's units and activation, and the colours."""
+    dense = [layer for layer in model.layers if layer.kind == "Dense"]
+    return {"features": list(feature_names), "domain": list(DOMAIN), "resolution": int(resolution), "kind": kind,
+            "layers": [{"units": layer.units, "activation": layer.activation.name} for layer in dense],
+            "colours": {"orange": ORANGE, "blue": BLUE, "neutral": NEUTRAL, "no_value": NO_VALUE,
+                        "classes": class_colours(n_classes)}}
+
+
+def live_view_payload(*, frames: list[tuple[int, str]], net: dict, data, history, score_label: str,
                       frame_seconds: float = 0.0, log_loss: bool = False, show_test: bool = False,
                       discretize: bool = False, hover: bool = True, max_points: int = 300, height: int = 440) -> dict:
-    """Everything the live view draws, as JSON-ready data: the output images, the points, the curves.
+    """Everything the live view draws, as JSON-ready data: the weights of each frame, the points, the curves.
 
-    ``frames``: (epoch, output image as a data URI), oldest first; the view shows them ``frame_seconds``
-    apart, each with the curves up to its epoch. ``data``: a ui.core.run.Data; ``history``: a ui.core.run.History.
-    Curves are thinned to ``max_points``.
+    ``frames``: (epoch, ``model_params``), oldest first; the view shows them ``frame_seconds`` apart, each
+    with the curves up to its epoch. ``net``: ``plane_net`` of the model. ``data``: a ui.core.run.Data;
+    ``history``: a ui.core.run.History. Curves are thinned to ``max_points``.
     """
     points = [_points_payload(data.X_train, data.y_train, data.kind, data.n_classes, "#ffffff")]
     if show_test:
@@ -134,7 +154,7 @@ def live_view_payload(*, frames: list[tuple[int, str]], data, history, score_lab
     for s in series:
         s["values"] = _series(s["values"], idx)
     return {
-        "frames": [{"epoch": int(epoch), "image": uri} for epoch, uri in frames],
+        "frames": [{"epoch": int(epoch), "params": params} for epoch, params in frames], "net": net,
         "frame_ms": round(1000 * frame_seconds), "domain": list(DOMAIN), "points": points,
         "epochs": (idx + 1).tolist(), "series": series, "log_loss": bool(log_loss), "score_label": score_label,
         "discretize": bool(discretize),

@@ -2,7 +2,7 @@
 
 Plotly in Streamlit rebuilds a chart whole on every change, which held the live loop to ~3 frames/s in
 headless Chromium on a 2-core machine; these views only repaint. Each view's script in ui/web/components/
-is preceded by shared.js (canvas sizing, axis ranges), so nothing is written twice.
+is preceded by shared.js (canvas sizing, axis ranges) and any helper it uses, so nothing is written twice.
 """
 
 import json
@@ -13,10 +13,17 @@ import streamlit as st
 ASSETS = Path(__file__).parent / "components"
 
 
+HELPERS = {"liveview": ("forward",)}  # the scripts a view's own script uses, besides shared.js
+
+
+def view_script(asset: str) -> str:
+    """components/<asset>.js after shared.js and the helpers it uses (forward.js: the network's forward pass)."""
+    return "\n".join((ASSETS / f"{script}.js").read_text() for script in ("shared", *HELPERS.get(asset, ()), asset))
+
+
 def canvas_view(name: str, asset: str):
     """The mount function of view ``name``, built from components/<asset>.js and .css."""
-    js = (ASSETS / "shared.js").read_text() + "\n" + (ASSETS / f"{asset}.js").read_text()
-    mount = st.components.v2.component(name, js=js, css=(ASSETS / f"{asset}.css").read_text())
+    mount = st.components.v2.component(name, js=view_script(asset), css=(ASSETS / f"{asset}.css").read_text())
 
     def show(*, data: dict, key: str, **kwargs):
         # JSON as bytes, which Streamlit forwards untouched. A dict has every value inspected for dataframes

@@ -186,4 +186,4 @@ def test_slow_ticks_bundle_several_frames_in_training_order():
     epochs = [f["epoch"] for f in frames]
     assert len(frames) == 4 and epochs == sorted(set(epochs))  # four distinct moments, oldest first
     assert epochs[0] > first[-1] and epochs[-1] == epoch_metric(at)
-    assert len({f["image"] for f in frames}) > 1  # the boundary moved between them
+    assert len({f["params"] for f in frames}) == 4  # the weights moved between them

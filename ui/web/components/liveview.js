@@ -1,30 +1,38 @@
 // The Playground's live view: the model's output over the input plane with the data points, and
 // the loss and score curves. Drawn on two canvases that stay mounted, so each frame only repaints:
-// no chart library, no DOM rebuilt. `data` comes from ui/render/charts.py:live_view_payload. A payload can
-// carry several frames (a slow tick bundles them); they are shown data.frame_ms apart, oldest first.
+// no chart library, no DOM rebuilt. `data` comes from ui/render/charts.py:live_view_payload. A frame is
+// the model's weights; the plane is computed from them here (forward.js). A payload can carry several
+// frames (a slow tick bundles them); they are shown data.frame_ms apart, oldest first.
 export default function (component) {
   const { parentElement } = component;
   const data = viewData(component);
   const [root] = viewRoot(parentElement, "nnpg-live",
     '<canvas class="plane"></canvas><canvas class="curves"></canvas><div class="tip"></div>',
-    { image: null, previous: null, epoch: 0, timers: [], data: null, hover: null }, ".curves", drawCurves);
+    { image: null, epoch: 0, timers: [], data: null, hover: null }, ".curves", drawCurves);
   root.state.data = data;
   root.state.timers.forEach(clearTimeout); // a newer payload replaces what was still to be shown
-  const frames = data.frames.map((f) => ({ epoch: f.epoch, image: loadImage(f.image, root) }));
-  showFrame(root, frames[0]);
-  root.state.timers = frames.slice(1).map((f, i) => setTimeout(() => showFrame(root, f), (i + 1) * data.frame_ms));
+  showFrame(root, data.frames[0]);
+  root.state.timers = data.frames.slice(1).map((f, i) => setTimeout(() => showFrame(root, f), (i + 1) * data.frame_ms));
 }
 
-function loadImage(uri, root) {
-  const img = new Image();
-  img.onload = () => { if (root.state.image === img) drawPlane(root); }; // shown before it had loaded
-  img.src = uri;
-  return img;
+// The output over the plane at the grid's resolution, one pixel per grid point (drawn scaled up).
+function planeImage(net, params, discretize) {
+  const res = net.resolution, k = net.layers[net.layers.length - 1].units;
+  const outputs = forwardGrid(net, decodeParams(params), res);
+  const image = document.createElement("canvas");
+  image.width = image.height = res;
+  const ctx = image.getContext("2d");
+  const pixels = ctx.createImageData(res, res);
+  paintOutput(pixels.data, outputs[outputs.length - 1], k, net.kind, discretize, net.colours);
+  ctx.putImageData(pixels, 0, 0);
+  return { image, outputs };
 }
 
 function showFrame(root, frame) {
-  if (root.state.image && root.state.image.complete) root.state.previous = root.state.image; // until this loads
-  root.state.image = frame.image;
+  const d = root.state.data;
+  const plane = planeImage(d.net, frame.params, d.discretize);
+  root.state.image = plane.image;
+  root.state.outputs = plane.outputs; // every layer's output on the grid, read by the browser tests
   root.state.epoch = frame.epoch;
   drawPlane(root);
   drawCurves(root);
@@ -42,11 +50,8 @@ function drawPlane(root) {
   const m = 34, w = size - m - 8, [lo, hi] = d.domain;
   const px = (v) => m + ((v - lo) / (hi - lo)) * w;
   const py = (v) => 8 + ((hi - v) / (hi - lo)) * w;
-  const image = [root.state.image, root.state.previous].find((img) => img && img.complete);
-  if (image) {
-    ctx.imageSmoothingEnabled = !d.discretize;
-    ctx.drawImage(image, m, 8, w, w);
-  }
+  ctx.imageSmoothingEnabled = !d.discretize;
+  ctx.drawImage(root.state.image, m, 8, w, w);
   drawPoints(ctx, d.points, px, py, 3.5, 1);
   ctx.fillStyle = MUTED;
   ctx.strokeStyle = "#999";

@@ -2,9 +2,10 @@
 
 While playing, the fragment reruns every TICK_INTERVAL_SECONDS. Each tick trains a few frames of
 ``epochs_per_frame`` epochs under the run's lock (a tick that finds the lock taken skips training and only
-redraws), keeping the output after each, then sends one payload to a canvas view: the output images, the
-points and the curves. The view plays the frames back spaced over the tick: two at the intended pace, more
-when ticks come slowly (a busy server or browser; see ui/core/pacing.py). When training stops by itself
+redraws), keeping the weights after each, then sends one payload to a canvas view: those weights (the view
+computes the plane from them), the points and the curves. The view plays the frames back spaced over the
+tick: two at the intended pace, more when ticks come slowly (a busy server or browser; see
+ui/core/pacing.py). When training stops by itself
 (divergence, the epoch cap, an idle session) the tick says why and reruns the whole app, so the timer
 stops with it.
 """
@@ -15,13 +16,11 @@ import math
 import time
 import uuid
 
-import numpy as np
 import streamlit as st
 
 from ui.core import exports, health, limits, pacing
 from ui.core.run import PlaygroundRun, Scores, problem_text, score_label
 from ui.render import charts
-from ui.render.png import png_data_uri
 from ui.web import canvas, state
 from ui.web import lessons as lessons_page
 from ui.web.playground import controls, inside
@@ -75,22 +74,25 @@ def _draw_frame() -> None:
     with run.lock:  # a consistent snapshot: weights, epoch and scores from the same moment
         scores = run.scores()
         if not shots:
-            shots = [(run.epoch, run.grid_output())]
+            shots = [(run.epoch, charts.model_params(run.model))]
     epoch = shots[-1][0]
     _metrics(run, epoch, scores)
-    _status(run, no_value=not np.isfinite(shots[-1][1]).all())
+    _status(run, no_value=not (math.isfinite(scores.loss) and math.isfinite(scores.val_loss)))
     _health_warning(run, playing)
     lessons_page.goal_status(run)
     view = st.session_state.get(state.CONFIG, run.config)  # the view toggles of the last full run
-    frames = [(e, png_data_uri(charts.output_rgb(output, run.data.kind, limits.GRID_RESOLUTION, view.discretize)))
-              for e, output in shots]
     payload = charts.live_view_payload(
-        frames=frames, frame_seconds=(tick_seconds or 0) / len(frames), data=run.data, history=run.history,
+        frames=shots, net=plane_net(run), frame_seconds=(tick_seconds or 0) / len(shots), data=run.data,
+        history=run.history,
         score_label=score_label(run.data.kind), log_loss=view.log_loss, show_test=view.show_test,
         discretize=view.discretize, hover=not playing, max_points=limits.HISTORY_POINTS)
     LIVE_VIEW(data=payload, key="pg_live_view")
     frame = st.session_state[state.LIVE_FRAME] = st.session_state.get(state.LIVE_FRAME, 0) + 1
     inside.panel(run, frame, playing=playing)
+
+
+def plane_net(run: PlaygroundRun) -> dict:
+    return charts.plane_net(run.model, run.config.features, run.data.kind, run.data.n_classes, limits.GRID_RESOLUTION)
 
 
 def _tick_seconds() -> float | None:
@@ -103,8 +105,8 @@ def _tick_seconds() -> float | None:
     return ss.get(state.TICK_SECONDS)
 
 
-def _advance(run: PlaygroundRun, frames: int) -> list[tuple[int, np.ndarray]]:
-    """Train ``frames`` frames of ``epochs_for_frame`` epochs and return (epoch, grid output) after each, or
+def _advance(run: PlaygroundRun, frames: int) -> list[tuple[int, str]]:
+    """Train ``frames`` frames of ``epochs_for_frame`` epochs and return (epoch, weights) after each, or
     stop playing (and say why). Empty when another thread is training this run: skip, don't queue."""
     state.LOOP.stop_if_idle()
     shots = []
@@ -112,7 +114,7 @@ def _advance(run: PlaygroundRun, frames: int) -> list[tuple[int, np.ndarray]]:
         try:
             per_frame = run.epochs_for_frame()
             while len(shots) < frames and run.train(per_frame):
-                shots.append((run.epoch, run.grid_output()))
+                shots.append((run.epoch, charts.model_params(run.model)))
         finally:
             run.lock.release()
     if run.diverged:

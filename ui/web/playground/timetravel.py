@@ -12,10 +12,8 @@ import streamlit as st
 from ui.core import limits, snapshots
 from ui.core.run import PlaygroundRun, score_label
 from ui.render import charts
-from ui.render.png import png_data_uri
 from ui.web import state
-from ui.web.playground import inside
-from ui.web.playground.live import LIVE_VIEW
+from ui.web.playground import inside, live
 
 
 def panel(run: PlaygroundRun) -> None:
@@ -61,17 +59,16 @@ def _slider(run: PlaygroundRun, kept: int, latest: int) -> int:
 
 def _view_at(run: PlaygroundRun, model, epoch: int, chosen: int, latest: int) -> None:
     """The main view (output and curves) as it was at the snapshot's ``epoch``, with a caption saying so."""
-    output = model.predict(run.grid_inputs)
     history = snapshots.history_until(run.history, epoch)
     score, view = score_label(run.data.kind), run.config
-    image = charts.output_rgb(output, run.data.kind, limits.GRID_RESOLUTION, view.discretize)
     payload = charts.live_view_payload(
-        frames=[(epoch, png_data_uri(image))], data=run.data, history=history, score_label=score,
+        frames=[(epoch, charts.model_params(model))], net=live.plane_net(run), data=run.data, history=history,
+        score_label=score,
         log_loss=view.log_loss, show_test=view.show_test, discretize=view.discretize,
         max_points=limits.HISTORY_POINTS, height=320)
     kept = "" if epoch == chosen else f" (the moment kept nearest before epoch {chosen:,})"
     st.caption(_summary(history, epoch, latest, score) + kept)
-    LIVE_VIEW(data=payload, key="tt_live_view")
+    live.LIVE_VIEW(data=payload, key="tt_live_view")
 
 
 def _resume_row(epoch: int, latest: int) -> None:

@@ -1,0 +1,111 @@
+// nnlib's forward pass over the input plane, in the browser: the server sends a frame's weights (a few
+// hundred numbers), not its pictures, and the view computes the plane itself. Every function here has
+// its Python twin, named in its comment; tests/e2e/test_forward_in_browser.py checks that they agree,
+// value by value and pixel by pixel, for every feature and activation.
+
+// ui/core/data/features.py:FEATURES
+const FEATURE_FNS = {
+  x1: (a, b) => a, x2: (a, b) => b, x1sq: (a, b) => a * a, x2sq: (a, b) => b * b, x1x2: (a, b) => a * b,
+  sinx1: (a, b) => Math.sin(a), sinx2: (a, b) => Math.sin(b), cosx1: (a, b) => Math.cos(a),
+  cosx2: (a, b) => Math.cos(b),
+};
+
+// nnlib/activations.py; softmax is row-wise, in forwardGrid
+const GELU_C = Math.sqrt(2 / Math.PI);
+const sigmoid = (z) => 0.5 * (Math.tanh(0.5 * z) + 1); // the tanh form, as nnlib: it never overflows
+const ACTIVATION_FNS = {
+  linear: (z) => z,
+  relu: (z) => Math.max(z, 0), // NaN stays NaN, as np.maximum
+  leaky_relu: (z) => (z > 0 ? z : 0.01 * z),
+  elu: (z) => (z > 0 ? z : Math.expm1(Math.min(z, 0))),
+  gelu: (z) => 0.5 * z * (1 + Math.tanh(GELU_C * (z + 0.044715 * z * z * z))),
+  swish: (z) => z * sigmoid(z),
+  softplus: (z) => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))), // np.logaddexp(0, z)
+  sigmoid,
+  tanh: Math.tanh,
+};
+
+// ui/render/charts.py:model_params: every Dense layer's kernel (row-major) then bias, float64, base64
+function decodeParams(b64) {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Float64Array(bytes.buffer);
+}
+
+// ui/core/run.py:grid_points: pixel centres, row by row from the top (x2 = hi) down
+function gridFeatures(features, res, [lo, hi]) {
+  const step = (hi - lo) / res, k = features.length, fns = features.map((f) => FEATURE_FNS[f]);
+  const out = new Float64Array(res * res * k);
+  for (let row = 0; row < res; row++) {
+    const x2 = lo + step * (res - 1 - row + 0.5);
+    for (let col = 0; col < res; col++) {
+      const x1 = lo + step * (col + 0.5), p = (row * res + col) * k;
+      for (let j = 0; j < k; j++) out[p + j] = fns[j](x1, x2);
+    }
+  }
+  return out;
+}
+
+// model.predict on the grid, keeping each Dense layer's output: [Float64Array(n * units), ...]
+// net = {features, layers: [{units, activation}], domain}; params from decodeParams.
+function forwardGrid(net, params, res) {
+  const n = res * res;
+  let a = gridFeatures(net.features, res, net.domain), fanIn = net.features.length, offset = 0;
+  const outputs = [];
+  for (const { units, activation } of net.layers) {
+    const W = params.subarray(offset, offset + fanIn * units), b = params.subarray(offset + fanIn * units,
+      offset + fanIn * units + units);
+    offset += fanIn * units + units;
+    const z = new Float64Array(n * units);
+    for (let p = 0; p < n; p++) {
+      for (let j = 0; j < units; j++) {
+        let s = 0;
+        for (let i = 0; i < fanIn; i++) s += a[p * fanIn + i] * W[i * units + j];
+        z[p * units + j] = s + b[j];
+      }
+    }
+    if (activation === "softmax") softmaxRows(z, units);
+    else z.forEach((v, i) => { z[i] = ACTIVATION_FNS[activation](v); });
+    outputs.push(z);
+    a = z;
+    fanIn = units;
+  }
+  return outputs;
+}
+
+function softmaxRows(z, k) {
+  for (let p = 0; p < z.length; p += k) {
+    let top = -Infinity, sum = 0;
+    for (let j = 0; j < k; j++) top = Math.max(top, z[p + j]);
+    for (let j = 0; j < k; j++) { z[p + j] = Math.exp(z[p + j] - top); sum += z[p + j]; }
+    for (let j = 0; j < k; j++) z[p + j] /= sum;
+  }
+}
+
+// ui/render/charts.py:output_rgb, into an ImageData's RGBA (whose assignment rounds half to even, as NumPy)
+function paintOutput(rgba, output, k, kind, discretize, colours) {
+  const { orange, blue, neutral, no_value: none, classes } = colours;
+  const diverging = (t) => {
+    t = Math.min(Math.max(t, -1), 1);
+    const end = t < 0 ? orange : blue, s = Math.abs(t);
+    return [0, 1, 2].map((c) => neutral[c] + (end[c] - neutral[c]) * s);
+  };
+  for (let p = 0; p < output.length / k; p++) {
+    const row = output.subarray(p * k, p * k + k);
+    let c;
+    if (!row.every(Number.isFinite)) {
+      c = none;
+    } else if (kind !== "multiclass") {
+      const t = kind === "binary" ? 2 * row[0] - 1 : row[0];
+      c = diverging(discretize ? Math.sign(t) : t);
+    } else {
+      let winner = 0;
+      for (let j = 1; j < k; j++) if (row[j] > row[winner]) winner = j;
+      const confidence = discretize ? 1 : (row[winner] - 1 / k) / (1 - 1 / k);
+      const lightness = 0.15 + 0.85 * Math.min(Math.max(confidence, 0), 1);
+      c = classes[winner].map((v) => 255 + (v - 255) * lightness);
+    }
+    rgba.set([c[0], c[1], c[2], 255], p * 4);
+  }
+}
