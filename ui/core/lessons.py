@@ -9,7 +9,8 @@ URL rules (``from_url`` / ``to_url``):
                   so the mirrored address bar reproduces a lesson the learner has since changed.
   hide=a,b        hide controls (Config field names) or whole groups (data, features, network, training),
                   or the export panel (export). Hidden controls keep the value from the URL or lesson.
-  lock=1          with a lesson: every control that changes the lesson's config is shown disabled.
+  lock=1          with a lesson: every control that changes the lesson's config is shown disabled, except
+                  the settings its goal asks the learner to change (``Lesson.learner_settings``).
 Unknown or garbage values never raise: they become notices.
 """
 
@@ -63,6 +64,14 @@ class Lesson:
     claim: str  # what happens with these settings (checked by the tests)
     target: Target  # the goal, checked live
     solution: Config | None = None  # a setup that reaches the goal, if the lesson asks for a change
+
+    @property
+    def learner_settings(self) -> frozenset[str]:
+        """The settings the goal asks the learner to change (those the solution changes): a lock leaves them free."""
+        if self.solution is None:
+            return frozenset()
+        return frozenset(f.name for f in fields(Config)
+                         if getattr(self.config, f.name) != getattr(self.solution, f.name))
 
 
 def _tanh(*sizes: int) -> dict:
@@ -276,7 +285,17 @@ class Classroom:
         return control in self.hidden
 
     def is_locked(self, control: str) -> bool:
-        return self.lock and control in LOCKABLE
+        return self.lock and control in LOCKABLE - self.free
+
+    @property
+    def free(self) -> frozenset[str]:
+        """Under a lock, what the learner may still change: the settings the lesson's goal is about."""
+        return LESSONS[self.lesson].learner_settings if self.lesson in LESSONS else frozenset()
+
+    @property
+    def lock_caption(self) -> str:
+        free = ", ".join(sorted(n.replace("_", " ") for n in self.free))
+        return LOCK_CAPTION + (f" Yours to change: {free}." if free else "")
 
     def hides_group(self, group: str) -> bool:
         return set(GROUPS[group]) <= self.hidden

@@ -275,6 +275,19 @@ def test_hide_accepts_controls_and_groups_and_lock_needs_a_lesson():
     assert not Classroom(lesson="overfitting").is_locked("optimizer")
 
 
+@pytest.mark.parametrize("name", LESSONS)
+def test_a_locked_lesson_leaves_free_exactly_what_its_goal_asks_to_change(name):
+    """A lock that disabled the learning rate made "find a learning rate that works" impossible."""
+    lesson, room = LESSONS[name], Classroom(lesson=name, lock=True)
+    free = {c for c in lessons.LOCKABLE if not room.is_locked(c)}
+    if lesson.solution is None:
+        assert free == set()
+    else:
+        assert free and free == {c for c in lessons.LOCKABLE
+                                 if getattr(lesson.config, c) != getattr(lesson.solution, c)}
+        assert all(c.replace("_", " ") in room.lock_caption for c in free)
+
+
 def test_every_config_field_is_a_control_in_exactly_one_group():
     grouped = [name for names in lessons.GROUPS.values() for name in names]
     assert sorted(grouped) == sorted(f.name for f in fields(Config))

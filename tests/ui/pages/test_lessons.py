@@ -175,6 +175,16 @@ def test_lock_disables_the_lesson_controls_and_says_so():
     assert all(b.disabled for b in at.button if b.key and b.key.startswith("lesson_"))
 
 
+def test_a_locked_lesson_can_still_be_solved():
+    """Too high a learning rate, locked: the rate is the learner's to change, the rest stays as set."""
+    at = open_app({"lesson": "learning_rate_too_high", "lock": "1"})
+    assert not at.select_slider(key="w_learning_rate").disabled
+    assert at.selectbox(key="w_dataset").disabled and at.selectbox(key="w_optimizer").disabled
+    assert any("Yours to change: learning rate." in c.value for c in at.caption)
+    at.select_slider(key="w_learning_rate").set_value(0.3).run()
+    assert run_of(at).config == replace(LESSONS["learning_rate_too_high"].config, learning_rate=0.3)
+
+
 def test_lock_without_a_lesson_gives_a_notice_and_locks_nothing():
     at = open_app({"lock": "1"})
     assert any("lock=1 only works together with lesson=NAME" in w.value for w in at.warning)

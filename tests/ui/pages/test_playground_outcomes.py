@@ -151,6 +151,8 @@ def test_the_divergence_message_quotes_the_rate_that_diverged():
     message = " ".join(e.value for e in at.error)
     assert "learning rate 10 " in message and "Try 1 " in message, message
     assert "0.01" not in message
+    health = " ".join(w.value for w in at.warning)
+    assert "saturated" not in health and "dead" not in health, health  # a diverged network has no health to tell
 
 
 # --- bug 5: the loss the user sees is the loss used ---------------------------------------------------------

@@ -168,7 +168,7 @@ def sidebar() -> Config:
     """Draw every control; return the Config they describe (clamped again, whatever was injected)."""
     with st.sidebar:
         if classroom().lock:
-            st.caption(lessons.LOCK_CAPTION)
+            st.caption(classroom().lock_caption)
         _header("Data", "data")
         data = _data_controls()
         points = state.data_for(Config(**data, seed=int(st.session_state.get(widget_key("seed"), cfg.DEFAULT.seed))))

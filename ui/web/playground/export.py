@@ -106,7 +106,7 @@ def _import_controls() -> None:
         help=f"A configuration file (at most {exports.MAX_CONFIG_BYTES // 1000} kB) sets every control. A model "
              "file must match the current network; import its configuration first to restore a whole run.")
     if room.lock:
-        st.caption(lessons.LOCK_CAPTION)
+        st.caption(room.lock_caption)
     message = st.session_state.get(state.IMPORT_MESSAGE)
     if message:
         (st.success if message[0] == "success" else st.error)(message[1])

@@ -153,7 +153,10 @@ def _metrics(run: PlaygroundRun, epoch: int, scores: Scores) -> None:
 
 def _health_warning(run: PlaygroundRun, playing: bool) -> None:
     """Says in the main view when layers are mostly dead or saturated, or no gradient flows (the details are in
-    Inside the network → Gradients). Checked on the training points, every HEALTH_EVERY_EPOCHS while playing."""
+    Inside the network → Gradients). Checked on the training points, every HEALTH_EVERY_EPOCHS while playing.
+    Not after a divergence: the error says what happened, and NaN units are neither dead nor saturated."""
+    if run.diverged:
+        return
     seen = st.session_state.get(state.HEALTH)
     if seen is None or seen[0] is not run or run.epoch < seen[1] or not playing or \
             run.epoch - seen[1] >= HEALTH_EVERY_EPOCHS:
