@@ -246,6 +246,8 @@ def _laddered(ladder, label):
         value = _number(text)
         if value <= 0 and 0.0 in ladder:
             return 0.0
+        if value <= 0:
+            raise _Reject(f"{value:g} is not a positive number")
         step = _nearest(max(value, 1e-12), [rung for rung in ladder if rung > 0])
         if not math.isclose(step, value):
             notices.append(f"{label} = {value:g} is not one of the offered values; using {step:g}.")

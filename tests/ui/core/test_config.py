@@ -3,6 +3,7 @@
 import math
 from dataclasses import fields
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -50,6 +51,14 @@ def test_learning_rate_snaps_to_the_ladder():
     config, notices = from_query({"learning_rate": "0.05"})
     assert config.learning_rate in cfg.LEARNING_RATES
     assert notices and "0.05" in notices[0]
+
+
+@pytest.mark.parametrize("text", ["-3", "0"])
+def test_a_learning_rate_that_is_not_positive_is_ignored_not_snapped(text):
+    """-3 used to become the smallest rate, 1e-05, which looked like a frozen page."""
+    config, notices = from_query({"learning_rate": text})
+    assert config.learning_rate == DEFAULT.learning_rate
+    assert notices == [f"Ignored URL parameter learning_rate: {text} is not a positive number."]
 
 
 def test_activations_follow_the_layer_count():
