@@ -19,6 +19,7 @@ from nnlib.datasets import DOMAIN
 
 CSV_COLUMNS = ("x1", "x2", "label")
 MAX_CSV_CLASSES = 10
+SQUASHED_SHARE = 0.05  # an axis left narrower than this share of the plane by the shared scale is named
 
 
 @dataclass(frozen=True, eq=False)
@@ -205,9 +206,14 @@ def _fit_domain(X: np.ndarray) -> tuple[np.ndarray, list[str]]:
         s = max(abs(xmin), abs(xmax))  # work in [-1, 1] so that huge values cannot overflow
         a, b = xmin / s, xmax / s
         fitted = np.clip((X / s - a) / (b - a) * (hi - lo) + lo, lo, hi)
-    note = (f"Coordinates were rescaled from [{xmin:.6g}, {xmax:.6g}] to [{lo:g}, {hi:g}] "
-            "(one linear map for both axes, so shapes keep their proportions).")
-    return fitted, [note]
+    notes = [f"Coordinates were rescaled from [{xmin:.6g}, {xmax:.6g}] to [{lo:g}, {hi:g}] "
+             "(one linear map for both axes, so shapes keep their proportions)."]
+    for axis in (0, 1):
+        span = float(np.ptp(fitted[:, axis]))
+        if span < SQUASHED_SHARE * (hi - lo):
+            notes.append(f"x{axis + 1} now spans only {span / (hi - lo):.0%} of the plane ({span:.2g} of {hi - lo:g}): "
+                         f"if its shape matters, put x1 and x2 on similar ranges before uploading.")
+    return fitted, notes
 
 
 def _check_limit(name: str, value: Any) -> None:

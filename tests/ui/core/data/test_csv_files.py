@@ -118,6 +118,15 @@ def test_many_integer_values_are_regression():
     assert kind == "regression" and y.dtype == np.float64 and y.tolist() == list(range(11))
 
 
+def test_an_axis_that_the_shared_scale_squashes_is_named():
+    """x1 up to 1000 and x2 within ±5: one scale for both axes leaves x2 a sliver, and the note says so."""
+    rows = "".join(f"{i * 10},{(i % 11) - 5},{i % 2}\n" for i in range(101))
+    table = read_csv_table("x1,x2,label\n" + rows)
+    assert np.ptp(table.X[:, 1]) < 0.2
+    assert table.notes[-1] == ("x2 now spans only 1% of the plane (0.12 of 12): if its shape matters, put x1 and "
+                               "x2 on similar ranges before uploading.")
+
+
 def test_coordinates_outside_the_domain_are_rescaled_and_the_reader_is_told():
     table = read_csv_table("x1,x2,label\n0,0,0\n100,50,1\n50,25,1\n")
     np.testing.assert_allclose(table.X, [[-6, -6], [6, 0], [0, -3]])  # one scale for both axes
