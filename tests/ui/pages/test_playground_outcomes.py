@@ -151,6 +151,10 @@ def test_the_divergence_message_quotes_the_rate_that_diverged():
     message = " ".join(e.value for e in at.error)
     assert "learning rate 10 " in message and "Try 1 " in message, message
     assert "0.01" not in message
+    run = run_of(at)
+    grey = not np.isfinite(run.grid_output()).all()  # here the outputs overflow the loss, not themselves
+    assert ("The plane is grey" in message) == grey, (grey, message)
+    assert not grey  # this case: the sentence must be absent
     health = " ".join(w.value for w in at.warning)
     assert "saturated" not in health and "dead" not in health, health  # a diverged network has no health to tell
 

@@ -4,7 +4,7 @@ While playing, the fragment reruns every TICK_INTERVAL_SECONDS. Each tick trains
 ``epochs_per_frame`` epochs under the run's lock (a tick that finds the lock taken skips training and only
 redraws), keeping the weights after each, then sends one payload to a canvas view: those weights (the view
 computes the plane from them), the points and the curves. The view plays the frames back spaced over the
-tick: two at the intended pace, more when ticks come slowly (a busy server or browser; see
+tick: four at the intended pace, more when ticks come slowly (a busy server or browser; see
 ui/core/pacing.py). When training stops by itself
 (divergence, the epoch cap, an idle session) the tick says why and reruns the whole app, so the timer
 stops with it.
@@ -16,6 +16,7 @@ import math
 import time
 import uuid
 
+import numpy as np
 import streamlit as st
 
 from ui.core import exports, health, limits, pacing
@@ -77,7 +78,7 @@ def _draw_frame() -> None:
             shots = [(run.epoch, charts.model_params(run.model))]
     epoch = shots[-1][0]
     _metrics(run, epoch, scores)
-    _status(run, no_value=not (math.isfinite(scores.loss) and math.isfinite(scores.val_loss)))
+    _status(run, no_value=_plane_has_no_value(run, scores))
     _health_warning(run, playing)
     lessons_page.goal_status(run)
     view = st.session_state.get(state.CONFIG, run.config)  # the view toggles of the last full run
@@ -89,6 +90,16 @@ def _draw_frame() -> None:
     LIVE_VIEW(data=payload, key="pg_live_view")
     frame = st.session_state[state.LIVE_FRAME] = st.session_state.get(state.LIVE_FRAME, 0) + 1
     inside.panel(run, frame, playing=playing)
+
+
+def _plane_has_no_value(run: PlaygroundRun, scores: Scores) -> bool:
+    """Whether the plane the view computes has points where the output is not a number. Only a run whose loss
+    is not finite can have them, so only then is the grid evaluated here (a loss of 1e308 squared overflows
+    while the plane's outputs are still finite: then the plane is not grey, and the page must not say so)."""
+    if math.isfinite(scores.loss) and math.isfinite(scores.val_loss):
+        return False
+    with run.lock:
+        return not np.isfinite(run.grid_output()).all()
 
 
 def plane_net(run: PlaygroundRun) -> dict:
