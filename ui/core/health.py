@@ -27,6 +27,7 @@ MOSTLY = 0.5  # a layer with at least this share of dead or saturated units gets
 WIDE_INPUT = 3.0  # an input reaching further than this from 0 can saturate a first layer by itself
 VANISHING_RATIO = 1 / 20  # first-layer / output-layer gradient norm below this: vanishing gradients
 EXPLODING_RATIO = 20.0
+EXPLODING_MIN_NORM = 1.0  # ...and the first layer's gradient norm above this: a tiny one is convergence, not that
 
 
 # --- dead and saturated units ------------------------------------------------------------------------------
@@ -132,7 +133,7 @@ def hints(health: list[LayerHealth], grad_norms: list[float], widest: tuple[str,
     if ratio is not None and ratio < VANISHING_RATIO:
         out.append(f"Vanishing gradients: layer 1's weight gradient is about {1 / ratio:,.0f}× smaller than the "
                    "output layer's, so the first layers hardly change. ReLU-family activations or fewer layers help.")
-    elif ratio is not None and ratio > EXPLODING_RATIO:
+    elif ratio is not None and ratio > EXPLODING_RATIO and grad_norms[0] > EXPLODING_MIN_NORM:
         out.append(f"Exploding gradients: layer 1's weight gradient is about {ratio:,.0f}× larger than the output "
                    "layer's; training may jump around or diverge. Try a lower learning rate or smaller initial "
                    "weights.")
