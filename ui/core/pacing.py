@@ -8,13 +8,13 @@ sessions here, never their data.
 
 Each tick costs the browser far more than drawing one frame does (Streamlit re-renders its page for every
 script run: ~60 ms, against 5-10 ms to paint a frame in headless Chromium), so a tick carries several
-frames, which the browser plays back spaced over the tick: two at the intended pace, up to four when
-ticks come slowly, so the view keeps moving at a few frames a second for everyone instead of jumping once
+frames, which the browser plays back spaced over the tick: FRAMES_PER_TICK at the intended pace, up to
+MAX_FRAMES_PER_TICK when ticks come slowly, so the view keeps moving for everyone instead of jumping once
 a second.
 
 While someone opens a page (their browser is fetching the app's static files) and others are playing,
 every playing session rests the longest rest, so the newcomer's page gets the CPU first. Its ticks still
-carry their frames (four at one tick a second), so no one drops below a few frames/s meanwhile
+carry their frames (ten at one tick a second), so no one drops below a few frames/s meanwhile
 (bench/bench_load.py --newcomers measures both sides).
 """
 
@@ -23,11 +23,13 @@ from __future__ import annotations
 import threading
 import time
 
-FRAME_SECONDS = 0.08  # the pace the live view aims for (12.5 frames/s)
-# The Playground's fragment reruns this often and each rerun carries two frames: a script run costs the
-# browser ~60 ms whatever it draws, painting a frame 5-10 ms. Slower ticks carry more frames.
-TICK_INTERVAL_SECONDS = 2 * FRAME_SECONDS
-MAX_FRAMES_PER_TICK = 4  # frames bundled into one slow tick, at most
+FRAME_SECONDS = 0.04  # the pace the live view aims for (25 frames/s)
+# The Playground's fragment reruns this often and each rerun carries FRAMES_PER_TICK frames: a script run
+# costs the browser ~60 ms whatever it draws, while a frame is its weights (the view computes the plane
+# from them) and paints in a few ms. Slower ticks carry more frames.
+FRAMES_PER_TICK = 4
+TICK_INTERVAL_SECONDS = FRAMES_PER_TICK * FRAME_SECONDS
+MAX_FRAMES_PER_TICK = 10  # frames bundled into one slow tick, at most
 FRAME_TRAIN_SECONDS = 0.05  # training time per frame at most; a busy server trains fewer epochs per frame
 COMPARE_TICK_INTERVAL_SECONDS = 0.08  # the Compare page's fragment reruns this often; a busy server drops some
 COMPARE_TICK_TRAIN_SECONDS = 0.15  # training time per Compare tick at most, all runs together
@@ -74,7 +76,8 @@ def smooth(previous: float | None, value: float, weight: float = 0.3) -> float:
 
 def frames_per_tick(tick_seconds: float | None) -> int:
     """Frames one tick should carry when ticks come every ``tick_seconds`` (None: not measured yet, so the
-    intended interval): one per FRAME_SECONDS of the gap, so two at the intended pace, 1 to MAX_FRAMES_PER_TICK."""
+    intended interval): one per FRAME_SECONDS of the gap, so FRAMES_PER_TICK at the intended pace, 1 to
+    MAX_FRAMES_PER_TICK."""
     frames = round((tick_seconds or TICK_INTERVAL_SECONDS) / FRAME_SECONDS)
     return max(1, min(MAX_FRAMES_PER_TICK, frames))
 
