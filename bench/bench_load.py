@@ -16,6 +16,7 @@ the server and the newcomer leave: the closest one machine comes to that. (nice 
 resets its renderers' niceness.) The newcomers' own browsers always run at normal priority.
 
     python bench/bench_load.py [--sessions 8] [--seconds 15] [--newcomers 4] [--clients-idle]
+                              [--app DIR]
 """
 
 from __future__ import annotations
@@ -87,11 +88,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--newcomers", type=int, default=4, help="pages opened one after another during the load")
     parser.add_argument("--clients-idle", action="store_true", help="run the sessions' browser under SCHED_IDLE")
+    parser.add_argument("--app", type=Path, default=ROOT, help="the checkout whose app.py is served (for an A/B)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    server = start_server(port)
+    server = start_server(port, root=args.app)
     url = f"http://127.0.0.1:{port}/"
     try:
         with sync_playwright() as pw, tempfile.TemporaryDirectory() as folder:
