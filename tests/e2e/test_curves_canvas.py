@@ -31,7 +31,7 @@ MOUNT = """async ([js, data]) => {
   const url = URL.createObjectURL(new Blob([js], { type: "text/javascript" }));
   const view = await import(url);
   const parent = document.createElement("div");
-  parent.style.width = "1200px";
+  parent.style.width = Math.min(1200, window.innerWidth) + "px";  // as Streamlit's main column on this screen
   document.body.appendChild(parent);
   view.default({ parentElement: parent, data, setTriggerValue: () => {} });
 }"""
@@ -253,3 +253,25 @@ def test_a_nan_weight_reads_no_value_on_hover_not_0(blank):
     blank.mouse.move(x, y)
     tip = blank.locator(".nnpg-net .tip")
     assert tip.inner_text().splitlines()[0] == "w = no value (NaN)"
+
+
+# --- the live view on a phone --------------------------------------------------------------------------
+@pytest.mark.parametrize("width, stacked", [(390, True), (1400, False)])
+def test_on_a_phone_the_plane_comes_first_and_nothing_is_wider_than_the_screen(browser, width, stacked):
+    """The curves canvas used to be at least 520 px wide, and ran off a 390 px phone screen."""
+    context = browser.new_context(viewport={"width": width, "height": 844}, has_touch=stacked)
+    page = context.new_page()
+    page.set_content("<html><body style='margin:0'></body></html>")
+    page.evaluate(f"({RECORD_TEXTS})()")
+    try:
+        mount(page, "liveview", live_payload(30), "nnpg-live")
+        boxes = {name: page.locator(f".nnpg-live canvas.{name}").bounding_box() for name in ("plane", "curves")}
+        assert all(b["x"] >= 0 and b["x"] + b["width"] <= width for b in boxes.values()), boxes
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        plane, curves = boxes["plane"], boxes["curves"]
+        if stacked:
+            assert plane["y"] + plane["height"] <= curves["y"] and plane["width"] > 0.8 * width
+        else:
+            assert plane["y"] == curves["y"] and plane["x"] + plane["width"] <= curves["x"]
+    finally:
+        context.close()

@@ -18,20 +18,22 @@ from ui.web.canvas import ASSETS
 RES = limits.GRID_RESOLUTION
 ALL_FEATURES = tuple(features.FEATURES)
 HALF = len(HIDDEN_ACTIVATIONS) // 2
-CASES = {  # name: (features, [(units, activation), ...], kind, classes)
-    "binary, every feature": (ALL_FEATURES, [(5, "relu"), (4, "tanh"), (1, "sigmoid")], "binary", 2),
+CASES = {  # name: (features, [(units, activation), ...], kind, classes, weight noise)
+    "binary, every feature": (ALL_FEATURES, [(5, "relu"), (4, "tanh"), (1, "sigmoid")], "binary", 2, 2.0),
     "3 classes, first activations": (("x1", "x2"), [(3, a) for a in HIDDEN_ACTIVATIONS[:HALF]] + [(3, "softmax")],
-                                     "multiclass", 3),
-    "6 classes, last activations": (("x1", "x2", "x1x2"),
-                                    [(4, a) for a in HIDDEN_ACTIVATIONS[HALF:]] + [(6, "softmax")], "multiclass", 6),
-    "regression": (("x1", "x2", "sinx1"), [(6, "elu"), (1, "linear")], "regression", 1),
-    "no hidden layer": (("x1sq", "x2sq"), [(1, "sigmoid")], "binary", 2),
+                                     "multiclass", 3, 2.0),
+    "6 classes, last activations": (("x1", "x2", "x1x2"),  # five squashing layers: less noise, or all is flat
+                                    [(4, a) for a in HIDDEN_ACTIVATIONS[HALF:]] + [(6, "softmax")], "multiclass", 6,
+                                    1.0),
+    "regression": (("x1", "x2", "sinx1"), [(6, "elu"), (1, "linear")], "regression", 1, 2.0),
+    "no hidden layer": (("x1sq", "x2sq"), [(1, "sigmoid")], "binary", 2, 2.0),
 }
 
 
 def model_for(feature_names, layers, seed: int = 3, scale: float = 2.0):
-    """A model of that shape with large random weights, so every activation is pushed into its curved parts."""
-    model = nnlib.Sequential([nnlib.Dense(units, activation=act) for units, act in layers])
+    """A model of that shape with large random weights (seeded), so every activation is pushed into its curved
+    parts."""
+    model = nnlib.Sequential([nnlib.Dense(units, activation=act) for units, act in layers], seed=seed)
     model.build((None, len(feature_names)))
     rng = np.random.default_rng(seed)
     model.set_weights([w + scale * rng.standard_normal(w.shape) for w in model.get_weights()])
@@ -61,8 +63,8 @@ def in_browser(page, model, feature_names, kind, n_classes, discretize=False):
 
 @pytest.mark.parametrize("name", CASES)
 def test_every_layer_and_every_pixel_equal_nnlib(blank, name):
-    feature_names, layers, kind, n_classes = CASES[name]
-    model = model_for(feature_names, layers)
+    feature_names, layers, kind, n_classes, noise = CASES[name]
+    model = model_for(feature_names, layers, scale=noise)
     grid = features.expand(grid_points(RES), feature_names)
     seen = in_browser(blank, model, feature_names, kind, n_classes)
     expected = health.dense_outputs(model, grid)

@@ -40,12 +40,25 @@ function showFrame(root, frame) {
 }
 
 function layoutWidth(root) {
-  return Math.max(root.clientWidth || root.parentNode.clientWidth || 900, 520);
+  return Math.max(root.clientWidth || root.parentNode.clientWidth || 900, 240);
+}
+
+// Side by side on a wide view; on a narrow one (a phone) the plane first, then the curves, each full width,
+// so nothing is wider than the screen.
+const STACK_BELOW = 600;
+function planeSize(root) {
+  const width = layoutWidth(root), d = root.state.data;
+  return width < STACK_BELOW ? Math.min(width, d.height) : Math.min(d.height, Math.floor(width * 0.48));
+}
+
+function curvesWidth(root) {
+  const width = layoutWidth(root);
+  return width < STACK_BELOW ? width : Math.max(width - planeSize(root) - 24, 260);
 }
 
 function drawPlane(root) {
   const d = root.state.data;
-  const size = Math.min(d.height, Math.floor(layoutWidth(root) * 0.48));
+  const size = planeSize(root);
   const ctx = sized(root.querySelector(".plane"), size, size);
   const m = 34, w = size - m - 8, [lo, hi] = d.domain;
   const px = (v) => m + ((v - lo) / (hi - lo)) * w;
@@ -99,7 +112,7 @@ function panel(ctx, box, series, epochs, opts, hoverIndex) {
 
 function drawCurves(root) {
   const d = root.state.data;
-  const width = Math.max(layoutWidth(root) - Math.min(d.height, Math.floor(layoutWidth(root) * 0.48)) - 24, 260);
+  const width = curvesWidth(root);
   const ctx = sized(root.querySelector(".curves"), width, d.height);
   const box = { x: 62, w: width - 72 };
   const half = (d.height - 40) / 2;
