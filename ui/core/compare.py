@@ -189,9 +189,13 @@ def epochs_to_target(losses, target: float) -> int | None:
     return None
 
 
-def result_rows(frame: Frame, target: float) -> list[dict]:
+CHANCE_AFTER_EPOCHS = 50  # a run still at chance this late is stuck, not slow to start
+
+
+def result_rows(frame: Frame, target: float, chance: float | None = None) -> list[dict]:
     """One row per run of ``frame``: its latest numbers (score = accuracy, or R² for regression). A number
-    the run does not have (no epoch yet, diverged, target not reached) is None."""
+    the run does not have (no epoch yet, diverged, target not reached) is None. ``chance``: the test score of
+    a model that learned nothing (ui.core.sweep.chance_score), so a run stuck there is not called "ok"."""
     rows = []
     for run in frame.runs:
         h = run.history
@@ -199,14 +203,17 @@ def result_rows(frame: Frame, target: float) -> list[dict]:
             "run": run.name, "changes": changes_from(frame.base, run.config), "epoch": run.epoch,
             "train loss": _last(h.loss), "test loss": _last(h.val_loss), "train score": _last(h.score),
             "test score": _last(h.val_score), "epochs to target": epochs_to_target(h.loss, target),
-            "train seconds": round(run.train_seconds, 3), "status": _status(run),
+            "train seconds": round(run.train_seconds, 3), "status": _status(run, chance),
         })
     return rows
 
 
-def _status(run: RunFrame) -> str:
+def _status(run: RunFrame, chance: float | None) -> str:
     if run.diverged:
         return f"diverged at epoch {run.epoch}"
+    score = _last(run.history.val_score)
+    if chance is not None and run.epoch >= CHANCE_AFTER_EPOCHS and score is not None and score <= chance + 0.01:
+        return f"at chance level ({chance:.2f}): nothing learned"
     return "at the epoch cap" if run.at_cap else "ok"
 
 

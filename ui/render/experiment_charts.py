@@ -16,7 +16,7 @@ import plotly.colors
 import plotly.graph_objects as go
 
 from nnlib.datasets import DOMAIN
-from ui.core import compare, limits
+from ui.core import compare, limits, sweep
 from ui.core.sweep import SETTINGS, Plan
 from ui.render import charts
 from ui.render.png import png_data_uri
@@ -79,7 +79,7 @@ def compare_frame_payload(frame: compare.Frame, data, *, score_label: str, targe
     images = [png_data_uri(charts.output_rgb(run.output, data.kind, limits.GRID_RESOLUTION)) for run in frame.runs]
     titles = [f"diverged at epoch {run.epoch}" if run.diverged else compare.changes_from(frame.base, run.config)
               for run in frame.runs]
-    table = compare_cells(compare.result_rows(frame, target), score_label)
+    table = compare_cells(compare.result_rows(frame, target, sweep.chance_score(data)), score_label)
     return compare_view_payload(
         names=[run.name for run in frame.runs], images=images, titles=titles,
         diverged=[run.diverged for run in frame.runs], data=data, histories=[run.history for run in frame.runs],

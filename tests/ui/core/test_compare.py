@@ -212,6 +212,21 @@ def test_a_run_whose_loss_overflowed_is_shown_as_diverged_and_stops():
     assert row["status"] == f"diverged at epoch {stopped}" and row["train loss"] is None
 
 
+def test_a_run_stuck_at_chance_is_not_called_ok():
+    """Learning rate 10 on ReLUs: test accuracy 0.5 for good, and the table said "ok" (walk-through)."""
+    def history(score):
+        return History(epoch=list(range(1, 61)), loss=[0.7] * 60, val_loss=[0.7] * 60, score=[score] * 60,
+                       val_score=[score] * 60)
+
+    def run(name, score, epoch=60):
+        return compare.RunFrame(name, BASE, epoch, history(score), np.zeros((1, 1)), False, False, 0.1)
+
+    frame = compare.Frame(base=BASE, runs=(run("A", 0.9), run("B", 0.5), run("C", 0.5, epoch=10)))
+    statuses = [r["status"] for r in compare.result_rows(frame, 0.1, chance=0.5)]
+    assert statuses == ["ok", "at chance level (0.50): nothing learned", "ok"]  # C: too early to say
+    assert [r["status"] for r in compare.result_rows(frame, 0.1)] == ["ok"] * 3
+
+
 def test_a_tiny_loss_keeps_its_digits_in_the_curves_and_the_table():
     """Rounded to 5 decimals, a loss of 3e-7 reached the log-scale chart as 0 (not drawable) and the table
     as 0.0000."""

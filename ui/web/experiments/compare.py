@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.core import compare, limits, pacing
+from ui.core import compare, limits, pacing, sweep
 from ui.core import config as cfg
 from ui.core.compare import Comparison, RunChanges
 from ui.core.config import Config
@@ -160,7 +160,8 @@ def compare_download() -> None:
         return
 
     def csv() -> str:
-        rows = compare.result_rows(comparison.frame(), float(st.session_state.get(CMP_TARGET, 0.1)))
+        rows = compare.result_rows(comparison.frame(), float(st.session_state.get(CMP_TARGET, 0.1)),
+                                   sweep.chance_score(comparison.data))
         return experiment_charts.compare_table(rows, score_label(comparison.data.kind)).to_csv(index=False)
 
     st.download_button("Download results (CSV)", data=csv, file_name="compare-runs.csv", mime="text/csv",

@@ -143,8 +143,10 @@ def divergence_message(run: PlaygroundRun) -> str:
             f"Try {lower:g} (ten times lower), or the Adam optimizer, then press Reset.")
 
 
-def _fmt(value: float) -> str:
-    """A metric tile's value: four decimals, or "NaN" once the model has blown up."""
+def fmt(value: float) -> str:
+    """A metric tile's value: four decimals, "∞" for a loss that overflowed, "NaN" once nothing is a number."""
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
     return f"{value:.4f}" if math.isfinite(value) else "NaN"
 
 
@@ -153,12 +155,12 @@ def _metrics(run: PlaygroundRun, epoch: int, scores: Scores) -> None:
     label = score_label(run.data.kind)
     row = st.container(horizontal=True)  # one block, not six: every block is a message the browser renders
     row.metric("Epoch", f"{epoch:,}")
-    row.metric("Train loss", _fmt(scores.loss))
-    row.metric("Test loss", _fmt(scores.val_loss))
-    row.metric(f"Train {label}", _fmt(scores.score))
-    row.metric(f"Test {label}", _fmt(scores.val_score))
+    row.metric("Train loss", fmt(scores.loss))
+    row.metric("Test loss", fmt(scores.val_loss))
+    row.metric(f"Train {label}", fmt(scores.score))
+    row.metric(f"Test {label}", fmt(scores.val_score))
     if run.config.regularization != "none" and run.config.reg_rate > 0:
-        row.metric(f"{run.config.regularization.upper()} penalty", _fmt(scores.penalty),
+        row.metric(f"{run.config.regularization.upper()} penalty", fmt(scores.penalty),
                    help="Added to the training loss the optimizer minimizes; the losses shown leave it out.")
 
 
