@@ -34,6 +34,7 @@ MOUNT = """async ([js, data]) => {
   parent.style.width = Math.min(1200, window.innerWidth) + "px";  // as Streamlit's main column on this screen
   document.body.appendChild(parent);
   view.default({ parentElement: parent, data, setTriggerValue: () => {} });
+  window.nnpgRepaint = (next) => view.default({ parentElement: parent, data: next, setTriggerValue: () => {} });
 }"""
 
 
@@ -275,3 +276,18 @@ def test_on_a_phone_the_plane_comes_first_and_nothing_is_wider_than_the_screen(b
             assert plane["y"] == curves["y"] and plane["x"] + plane["width"] <= curves["x"]
     finally:
         context.close()
+
+
+# --- the value under the pointer, live -----------------------------------------------------------------------
+def test_the_value_under_the_pointer_follows_the_frames_while_it_stays_put(blank):
+    """TensorFlow Playground's hover freezes while training; ours reads each new frame (and works by tap)."""
+    mount(blank, "liveview", live_payload(10, kind="regression", output=0.25), "nnpg-live")
+    plane = blank.locator(".nnpg-live canvas.plane").bounding_box()
+    blank.mouse.move(plane["x"] + plane["width"] * 0.6, plane["y"] + plane["height"] * 0.3)
+    tip = blank.locator(".nnpg-live .ptip")
+    assert "prediction = 0.250" in tip.inner_text()
+    blank.evaluate("(next) => window.nnpgRepaint(next)",
+                   json.loads(json.dumps(live_payload(20, kind="regression", output=-0.5), default=list)))
+    assert "prediction = -0.500" in tip.inner_text()  # the next frame, the pointer not moved
+    blank.mouse.move(2, 2)  # off the plane's square
+    assert not tip.is_visible()

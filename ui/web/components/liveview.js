@@ -6,9 +6,10 @@
 export default function (component) {
   const { parentElement } = component;
   const data = viewData(component);
-  const [root] = viewRoot(parentElement, "nnpg-live",
-    '<canvas class="plane"></canvas><canvas class="curves"></canvas><div class="tip"></div>',
-    { image: null, epoch: 0, timers: [], data: null, hover: null }, ".curves", drawCurves);
+  const [root, created] = viewRoot(parentElement, "nnpg-live",
+    '<canvas class="plane"></canvas><canvas class="curves"></canvas><div class="tip"></div><div class="ptip"></div>',
+    { image: null, epoch: 0, timers: [], data: null, hover: null, planeHover: null }, ".curves", drawCurves);
+  if (created) followOnPlane(root);
   root.state.data = data;
   root.state.timers.forEach(clearTimeout); // a newer payload replaces what was still to be shown
   showFrame(root, data.frames[0]);
@@ -36,6 +37,7 @@ function showFrame(root, frame) {
   root.state.epoch = frame.epoch;
   drawPlane(root);
   drawCurves(root);
+  planeTip(root); // the value under the pointer, of this frame: hover stays live while training plays
   window.nnpgLiveFrames = (window.nnpgLiveFrames || 0) + 1; // read by bench/bench_frames.py
 }
 
@@ -63,6 +65,7 @@ function drawPlane(root) {
   const m = 34, w = size - m - 8, [lo, hi] = d.domain;
   const px = (v) => m + ((v - lo) / (hi - lo)) * w;
   const py = (v) => 8 + ((hi - v) / (hi - lo)) * w;
+  root.state.planeBox = { m, w, lo, hi };
   ctx.imageSmoothingEnabled = !d.discretize;
   ctx.drawImage(root.state.image, m, 8, w, w);
   drawPoints(ctx, d.points, px, py, 3.5, 1);
@@ -79,6 +82,38 @@ function drawPlane(root) {
   }
   ctx.textAlign = "center";
   ctx.fillText(d.xlabel, m + w / 2, size - 1 > 8 + w + 26 ? 8 + w + 26 : size - 1);
+}
+
+// The pointer over the plane, by mouse or by touch (a tap shows what hovering shows).
+function followOnPlane(root) {
+  const plane = root.querySelector(".plane");
+  const follow = (e) => {
+    const r = plane.getBoundingClientRect();
+    root.state.planeHover = { x: e.clientX - r.left, y: e.clientY - r.top };
+    planeTip(root);
+  };
+  plane.addEventListener("pointermove", follow);
+  plane.addEventListener("pointerdown", follow);
+  plane.addEventListener("pointerleave", () => { root.state.planeHover = null; planeTip(root); });
+}
+
+// The network's output at the grid point under the pointer, from the frame on screen.
+function planeTip(root) {
+  const tip = root.querySelector(".ptip"), h = root.state.planeHover, box = root.state.planeBox;
+  const d = root.state.data, outputs = root.state.outputs;
+  const fx = h && box ? (h.x - box.m) / box.w : -1, fy = h && box ? (h.y - 8) / box.w : -1;
+  if (!outputs || fx < 0 || fx >= 1 || fy < 0 || fy >= 1) { tip.style.display = "none"; return; }
+  const res = d.net.resolution, k = d.net.layers[d.net.layers.length - 1].units;
+  const p = (Math.floor(fy * res) * res + Math.floor(fx * res)) * k, out = outputs[outputs.length - 1];
+  const v = Array.from(out.subarray(p, p + k), (x) => (Number.isFinite(x) ? x.toFixed(3) : "no value"));
+  const span = box.hi - box.lo;
+  const lines = [`X₁ ${(box.lo + fx * span).toFixed(2)}, X₂ ${(box.hi - fy * span).toFixed(2)}`].concat(
+    d.net.kind === "binary" ? [`P(class 1) = ${v[0]}`]
+      : d.net.kind === "regression" ? [`prediction = ${v[0]}`] : v.map((x, j) => `P(class ${j}) = ${x}`));
+  tip.textContent = lines.join("\n");
+  tip.style.display = "block";
+  tip.style.left = Math.min(h.x + 14, box.m + box.w - 120) + "px";
+  tip.style.top = h.y + 14 + "px";
 }
 
 // One curve panel; `opts.log` a log axis, `opts.score` a score axis (top at 1, floor at SCORE_FLOOR).
