@@ -111,18 +111,22 @@ def _series(values: list[float], idx: np.ndarray) -> list:
     return [float(f"{v:.5g}") if math.isfinite(v) else None for v in picked]  # 5 significant digits: log axes
 
 
+def _dense_layers(model) -> list:
+    return [layer for layer in model.layers if layer.kind == "Dense"]  # Dropout has no weights, changes nothing
+
+
 def model_params(model) -> str:
     """Every Dense layer's kernel (row-major) then bias, as little-endian float64 in base64: a frame of the live
     view, exact (JSON numbers would be rounded or twice as long). Decoded by forward.js:decodeParams."""
     parts = [np.concatenate([layer.W.ravel(), layer.b if layer.b is not None else np.zeros(layer.units)])
-             for layer in model.layers if layer.kind == "Dense"]
+             for layer in _dense_layers(model)]
     return base64.b64encode(np.concatenate(parts).astype("<f8").tobytes()).decode("ascii")
 
 
 def plane_net(model, feature_names, kind: str, n_classes: int, resolution: int) -> dict:
     """What the view needs besides the weights to compute the plane as ``model.predict`` on the grid and to
     colour it as ``output_rgb``: the features, each Dense layer's units and activation, and the colours."""
-    dense = [layer for layer in model.layers if layer.kind == "Dense"]
+    dense = _dense_layers(model)
     return {"features": list(feature_names), "domain": list(DOMAIN), "resolution": int(resolution), "kind": kind,
             "layers": [{"units": layer.units, "activation": layer.activation.name} for layer in dense],
             "colours": {"orange": ORANGE, "blue": BLUE, "neutral": NEUTRAL, "no_value": NO_VALUE,
@@ -131,7 +135,7 @@ def plane_net(model, feature_names, kind: str, n_classes: int, resolution: int) 
 
 def live_view_payload(*, frames: list[tuple[int, str]], net: dict, data, history, score_label: str,
                       frame_seconds: float = 0.0, log_loss: bool = False, show_test: bool = False,
-                      discretize: bool = False, hover: bool = True, max_points: int = 300, height: int = 440) -> dict:
+                      discretize: bool = False, max_points: int = 300, height: int = 440) -> dict:
     """Everything the live view draws, as JSON-ready data: the weights of each frame, the points, the curves.
 
     ``frames``: (epoch, ``model_params``), oldest first; the view shows them ``frame_seconds`` apart, each
@@ -158,6 +162,6 @@ def live_view_payload(*, frames: list[tuple[int, str]], net: dict, data, history
         "frame_ms": round(1000 * frame_seconds), "domain": list(DOMAIN), "points": points,
         "epochs": (idx + 1).tolist(), "series": series, "log_loss": bool(log_loss), "score_label": score_label,
         "discretize": bool(discretize),
-        "score_range": [0, 1] if score_label == "accuracy" else None, "hover": bool(hover), "height": height,
+        "score_range": [0, 1] if score_label == "accuracy" else None, "height": height,
         "xlabel": "X₁ (horizontal) · X₂ (vertical)",
     }

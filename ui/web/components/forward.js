@@ -33,8 +33,16 @@ function decodeParams(b64) {
   return new Float64Array(bytes.buffer);
 }
 
-// ui/core/run.py:grid_points: pixel centres, row by row from the top (x2 = hi) down
-function gridFeatures(features, res, [lo, hi]) {
+// ui/core/run.py:grid_points: pixel centres, row by row from the top (x2 = hi) down. The same for every
+// frame of a setup, so the last one is kept: a frame then costs only the layers.
+let lastGrid = { key: null, values: null };
+function gridFeatures(features, res, domain) {
+  const key = JSON.stringify([features, res, domain]);
+  if (lastGrid.key !== key) lastGrid = { key, values: expandGrid(features, res, domain) };
+  return lastGrid.values;
+}
+
+function expandGrid(features, res, [lo, hi]) {
   const step = (hi - lo) / res, k = features.length, fns = features.map((f) => FEATURE_FNS[f]);
   const out = new Float64Array(res * res * k);
   for (let row = 0; row < res; row++) {

@@ -157,7 +157,7 @@ function drawCurves(root) {
   const series = d.series.map((s) => ({ ...s, values: s.values.slice(0, shown) }));
   let hoverIndex = null;
   const tip = root.querySelector(".tip");
-  if (d.hover && root.state.hover && epochs.length) {
+  if (root.state.hover && epochs.length) {
     const fx = (root.state.hover.x - box.x) / box.w;
     const target = epochs[0] + fx * (epochs[epochs.length - 1] - epochs[0]);
     hoverIndex = epochs.reduce((best, e, i) => (Math.abs(e - target) < Math.abs(epochs[best] - target) ? i : best), 0);

@@ -86,7 +86,7 @@ def _draw_frame() -> None:
         frames=shots, net=plane_net(run), frame_seconds=(tick_seconds or 0) / len(shots), data=run.data,
         history=run.history,
         score_label=score_label(run.data.kind), log_loss=view.log_loss, show_test=view.show_test,
-        discretize=view.discretize, hover=True, max_points=limits.HISTORY_POINTS)
+        discretize=view.discretize, max_points=limits.HISTORY_POINTS)
     LIVE_VIEW(data=payload, key="pg_live_view")
     frame = st.session_state[state.LIVE_FRAME] = st.session_state.get(state.LIVE_FRAME, 0) + 1
     inside.panel(run, frame, playing=playing)
