@@ -20,7 +20,7 @@ def navigation() -> None:
     # Material icons, not emoji: the font ships with Streamlit (emoji showed as boxes where no emoji font
     # is installed), and an emoji made Streamlit load its emoji catalogue, 0.1 s of the first render.
     pages = {
-        "Play": [
+        "Explore": [
             st.Page("pages/playground.py", title="Playground", icon=":material/tune:", default=True),
             st.Page("pages/lessons.py", title="Lessons", icon=":material/school:"),
         ],
@@ -34,7 +34,10 @@ def navigation() -> None:
             st.Page("pages/activations.py", title="Activation explorer", icon=":material/show_chart:"),
         ],
     }
-    st.navigation(pages).run()
+    # The pages in the top bar, so the sidebar keeps its room for the settings; and less room above the view
+    # (Streamlit leaves 6rem), so the whole live view fits the first screen of a 1280 x 720 window.
+    st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 4.25rem; }</style>")
+    st.navigation(pages, position="top").run()  # the sidebar keeps its room for the settings
 
 
 @contextlib.asynccontextmanager

@@ -9,16 +9,14 @@ from ui.web.playground import export as export_panel
 
 routing.through_app()
 
-st.title("Playground")
 controls.read_url_once()
 config = controls.sidebar()
 controls.write_url(config)
 run = state.run_for(config)
 lessons_page.lesson_banner()
 controls.notices_box()
-live.problem_caption(run)
 live.run_controls(run)
-live.view_options()
+live.problem_caption(run)
 live.training_panel()
 timetravel.panel(run)
 export_panel.export_panel(run)

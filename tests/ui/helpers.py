@@ -1,6 +1,7 @@
 """Shared by the app's tests: a ready PlaygroundRun, and AppTest helpers for the page tests."""
 
 import asyncio
+import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -35,6 +36,12 @@ def open_app(query: dict | None = None) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def bar(at: AppTest) -> dict[str, str]:
+    """The live view's bar as the user sees it once its last frame is on screen: label -> value."""
+    view = next(e for e in at.get("bidi_component") if e.key == state.LIVE_VIEW)
+    return dict(json.loads(view.proto.bytes)["frames"][-1]["shown"])
 
 
 def click(at: AppTest, label: str) -> AppTest:

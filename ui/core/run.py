@@ -204,20 +204,29 @@ class PlaygroundRun:
         """The configured batch, never more than the training set holds."""
         return max(1, min(self.config.batch_size, len(self.data.y_train)))
 
-    def scores(self) -> Scores:
-        """The current weights' Scores. The caller holds ``lock`` (or owns the run)."""
-        metric = self.spec.metric
+    def scores(self, model=None) -> Scores:
+        """The current weights' Scores (or ``model``'s, a snapshot's copy). The caller holds ``lock`` (or owns
+        the run)."""
+        model, metric = model or self.model, self.spec.metric
         with np.errstate(over="ignore", invalid="ignore"):  # a diverged model scores NaN, quietly
-            train = self._evaluate(self.inputs_train, self.targets_train)
-            test = self._evaluate(self.inputs_test, self.targets_test)
-            penalty = float(sum(self.model.losses))
+            train = self._evaluate(model, self.inputs_train, self.targets_train)
+            test = self._evaluate(model, self.inputs_test, self.targets_test)
+            penalty = float(sum(model.losses))
         return Scores(train["loss"] - penalty, test["loss"] - penalty, train[metric], test[metric], penalty)
 
-    def _evaluate(self, x: np.ndarray, targets: np.ndarray) -> dict:
+    def latest_scores(self) -> Scores:
+        """The Scores the History recorded for the last epoch's final weights (no second evaluation), or the
+        current weights' before any training. The caller holds ``lock``."""
+        if not self.epoch:
+            return self.scores()
+        h = self.history
+        return Scores(h.loss[-1], h.val_loss[-1], h.score[-1], h.val_score[-1], float(sum(self.model.losses)))
+
+    def _evaluate(self, model, x: np.ndarray, targets: np.ndarray) -> dict:
         """evaluate's logs on one set; NaN for an empty one (a tiny upload at an extreme split)."""
         if not len(x):
             return {"loss": math.nan, self.spec.metric: math.nan}
-        return self.model.evaluate(x, targets, return_dict=True)
+        return model.evaluate(x, targets, return_dict=True)
 
     def grid_output(self) -> np.ndarray:
         """The model's output on the drawing grid: (resolution², outputs)."""

@@ -133,14 +133,21 @@ def plane_net(model, feature_names, kind: str, n_classes: int, resolution: int) 
                         "classes": class_colours(n_classes)}}
 
 
-def live_view_payload(*, frames: list[tuple[int, str]], net: dict, data, history, score_label: str,
-                      frame_seconds: float = 0.0, log_loss: bool = False, show_test: bool = False,
-                      discretize: bool = False, max_points: int = 300, height: int = 440) -> dict:
-    """Everything the live view draws, as JSON-ready data: the weights of each frame, the points, the curves.
+def frame(epoch: int, model, shown: list[tuple[str, str]]) -> dict:
+    """One frame of the live view: the epoch, the weights (``model_params``) and the bar's numbers for them."""
+    return {"epoch": int(epoch), "params": model_params(model), "shown": [list(item) for item in shown]}
 
-    ``frames``: (epoch, ``model_params``), oldest first; the view shows them ``frame_seconds`` apart, each
-    with the curves up to its epoch. ``net``: ``plane_net`` of the model. ``data``: a ui.core.run.Data;
-    ``history``: a ui.core.run.History. Curves are thinned to ``max_points``.
+
+def live_view_payload(*, frames: list[dict], net: dict, data, history, score_label: str,
+                      frame_seconds: float = 0.0, log_loss: bool = False, show_test: bool = False,
+                      discretize: bool = False, max_points: int = 300, height: int = 440, fit: bool = True) -> dict:
+    """Everything the live view draws, as JSON-ready data: each frame (``frame``), the network, the points, the
+    curves.
+
+    ``frames``: oldest first; the view shows them ``frame_seconds`` apart, each with the curves up to its epoch.
+    ``net``: ``plane_net`` of the model, with its ``diagram`` (ui/render/network_view.py). ``data``: a
+    ui.core.run.Data; ``history``: a ui.core.run.History. Curves are thinned to ``max_points``. ``fit``: size
+    the view to the window's height below it (the Playground's first screen); else ``height`` tall.
     """
     points = [_points_payload(data.X_train, data.y_train, data.kind, data.n_classes, "#ffffff")]
     if show_test:
@@ -158,10 +165,8 @@ def live_view_payload(*, frames: list[tuple[int, str]], net: dict, data, history
     for s in series:
         s["values"] = _series(s["values"], idx)
     return {
-        "frames": [{"epoch": int(epoch), "params": params} for epoch, params in frames], "net": net,
-        "frame_ms": round(1000 * frame_seconds), "domain": list(DOMAIN), "points": points,
-        "epochs": (idx + 1).tolist(), "series": series, "log_loss": bool(log_loss), "score_label": score_label,
-        "discretize": bool(discretize),
-        "score_range": [0, 1] if score_label == "accuracy" else None, "height": height,
-        "xlabel": "X₁ (horizontal) · X₂ (vertical)",
+        "frames": frames, "net": net, "frame_ms": round(1000 * frame_seconds), "domain": list(DOMAIN),
+        "points": points, "epochs": (idx + 1).tolist(), "series": series, "log_loss": bool(log_loss),
+        "score_label": score_label, "discretize": bool(discretize),
+        "score_range": [0, 1] if score_label == "accuracy" else None, "height": height, "fit": bool(fit),
     }

@@ -13,7 +13,7 @@ import streamlit as st
 ASSETS = Path(__file__).parent / "components"
 
 
-HELPERS = {"liveview": ("forward",)}  # the scripts a view's own script uses, besides shared.js
+HELPERS = {"liveview": ("forward", "diagram")}  # the scripts a view's own script uses, besides shared.js
 
 
 def view_script(asset: str) -> str:

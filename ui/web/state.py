@@ -54,6 +54,8 @@ def feature_key(name: str) -> str:
 
 # --- the live view (ui/web/playground/live.py) -----------------------------------------------------------------
 PACING_ID = "pg_pacing_id"  # an opaque id for this session's share of the server
+EVERY_ACTIVATION = "pg_every_activation"  # the one-activation-for-all widget (controls)
+LIVE_VIEW = "pg_live_view"  # the live view; its "action" trigger: a click on the diagram
 LIVE_FRAME = "pg_frame"  # ticks drawn in this session, so heavy panels can redraw every k-th tick
 HEALTH = "pg_health"  # (run, epoch, hints): the last training-health check of the main view
 LAST_TICK = "pg_last_tick"  # when this session last ticked
@@ -62,7 +64,6 @@ TICK_SECONDS = "pg_tick_seconds"  # the smoothed gap between its ticks
 # --- Inside the network (ui/web/playground/inside.py) ----------------------------------------------------------
 INSIDE_OPEN = "pg_inside_open"  # bool: the expander is open
 INSIDE_TAB = "pg_inside_tab"  # label of the open tab
-INSIDE_NETWORK = "pg_inside_network"  # the diagram component; its "pick" trigger selects a neuron
 INSIDE_NEURON = "pg_inside_neuron"  # the inspected neuron: (Dense-layer index, unit index)
 INSIDE_EDIT_TARGET = "pg_inside_edit_target"  # 0 = the bias, j + 1 = the weight from source j
 INSIDE_SPACE_LAYER = "pg_inside_space_layer"  # Hidden space: the layer shown
@@ -85,8 +86,6 @@ REPLAY = "pg_replay"  # (run, training settings, exact): can the exported script
 TIME_TRAVEL_OPEN = "tt_open"  # bool: the expander is open
 TIME_TRAVEL_EPOCH = "tt_epoch"  # the epoch the slider points at (widget)
 TIME_TRAVEL_SEEN = "tt_seen"  # (run, its epoch) when the slider was last drawn: new training moves it to the latest
-TIME_TRAVEL_DIAGRAM = "tt_diagram"  # bool: show the network diagram at the chosen epoch (widget)
-TIME_TRAVEL_FRAME = "tt_frame"  # diagrams sent, so the canvas repaints each new one
 
 RESET_NOTE = "The data, features or architecture changed, so the weights were re-initialized (epoch 0)."
 

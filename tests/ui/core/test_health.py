@@ -7,7 +7,7 @@ import numpy as np
 import nnlib
 from ui.core import health
 from ui.core.data import features
-from ui.render import network_view
+from ui.core.run import grid_points
 
 
 def layer_model(activation: str, W, b) -> nnlib.Sequential:
@@ -85,7 +85,7 @@ def test_hidden_coordinates_are_the_layer_outputs_of_the_mapped_points(make_run)
 
 def test_chunked_forward_equals_one_pass(make_run):
     run = make_run(layers=(6, 5), activations=("elu", "swish"))
-    x = features.expand(network_view.drawing_points(40), run.config.features)  # 1600 rows, several chunks
+    x = features.expand(grid_points(40), run.config.features)  # 1600 rows, several chunks
     for chunked, whole in zip(health.dense_outputs(run.model, x, chunk=512),
                               [o["a"] for o in run.model.layer_outputs(x) if o["kind"] == "Dense"]):
         np.testing.assert_allclose(chunked, whole)

@@ -7,21 +7,21 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.helpers import click, open_app, run_of
+from tests.ui.helpers import bar, click, open_app, run_of
 from ui.core import exports, limits, pacing
 from ui.core.data import csv_files
 from ui.web import state
 
 
 def epoch_metric(at: AppTest) -> int:
-    return int(next(m for m in at.metric if m.label == "Epoch").value.replace(",", ""))
+    return int(bar(at)["Epoch"].replace(",", ""))
 
 
 def test_first_render_shows_epoch_zero_and_the_run_controls():
     at = open_app()
     assert epoch_metric(at) == 0
     assert {"Play", "Pause", "Step", "Reset"} <= {b.label for b in at.button}
-    assert at.title[0].value == "Playground"
+    assert any(e.key == state.LIVE_VIEW for e in at.get("bidi_component"))  # the Playground's live view
 
 
 def test_play_advances_the_epoch_and_pause_stops_it():

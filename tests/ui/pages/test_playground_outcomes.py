@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.helpers import click, open_app, run_of
+from tests.ui.helpers import bar, click, open_app, run_of
 from ui.core.data import features
 from ui.web import state
 
 
 def metric(at: AppTest, label: str) -> str:
-    return next(m for m in at.metric if m.label == label).value
+    return bar(at)[label]
 
 
 def caption_text(at: AppTest) -> str:

@@ -1,5 +1,6 @@
 """Pure chart builders: the output image and the live view's payload."""
 
+import base64
 import json
 
 import numpy as np
@@ -59,7 +60,7 @@ def payload(dataset="circle", epochs=0, **kwargs):
         history.val_loss.append(float("nan") if e == epochs - 1 else 1.2 / (e + 1))
         history.score.append(0.5)
         history.val_score.append(0.5)
-    return data, charts.live_view_payload(frames=[(epochs, "AAAA")], net={}, data=data, history=history,
+    return data, charts.live_view_payload(frames=[{"epoch": epochs, "params": "AAAA", "shown": []}], net={}, data=data, history=history,
                                           score_label="accuracy", **kwargs)
 
 
@@ -96,18 +97,27 @@ def test_regression_points_use_a_colour_ramp():
 def test_payload_stays_small_for_the_largest_sample():
     data = make_data(Config(samples=2000, train_pct=90))
     history = History(loss=[0.5] * 20000, val_loss=[0.5] * 20000, score=[0.9] * 20000, val_score=[0.9] * 20000)
-    p = charts.live_view_payload(frames=[(20000, "")], net={}, data=data, history=history, score_label="accuracy",
+    p = charts.live_view_payload(frames=[], net={}, data=data, history=history, score_label="accuracy",
                                 show_test=True)
     assert len(json.dumps(p)) < 60_000
 
 
+def test_a_frame_carries_the_exact_weights_and_the_bars_numbers(make_run):
+    run = make_run()
+    run.train(3)
+    f = charts.frame(run.epoch, run.model, [("Epoch", "3"), ("Train loss", "0.5000")])
+    params = np.frombuffer(base64.b64decode(f["params"]), dtype="<f8")
+    dense = [layer for layer in run.model.layers if layer.kind == "Dense"]
+    np.testing.assert_array_equal(params, np.concatenate([np.r_[d.W.ravel(), d.b] for d in dense]))
+    assert f["epoch"] == 3 and f["shown"] == [["Epoch", "3"], ["Train loss", "0.5000"]]
+
+
 def test_payload_carries_every_frame_of_a_tick_oldest_first():
-    data, p = payload(epochs=12)
-    assert p["frames"] == [{"epoch": 12, "params": "AAAA"}] and p["frame_ms"] == 0
+    data = make_data(Config())
     history = History(loss=[1.0] * 12, val_loss=[1.0] * 12, score=[0.5] * 12, val_score=[0.5] * 12)
-    bundled = charts.live_view_payload(frames=[(4, "a"), (8, "b"), (12, "c")], net={}, frame_seconds=0.3,
-                                       data=data,
-                                       history=history, score_label="accuracy")
+    frames = [{"epoch": e, "params": str(e), "shown": []} for e in (4, 8, 12)]
+    bundled = charts.live_view_payload(frames=frames, net={}, frame_seconds=0.3, data=data, history=history,
+                                       score_label="accuracy")
     assert [f["epoch"] for f in bundled["frames"]] == [4, 8, 12] and bundled["frame_ms"] == 300
     assert bundled["epochs"][-1] == 12  # the curves run to the newest frame; the view cuts them per frame
 
@@ -115,7 +125,7 @@ def test_payload_carries_every_frame_of_a_tick_oldest_first():
 def test_payload_curves_stop_at_the_shortest_series():
     data = make_data(Config())
     history = History(loss=[1.0] * 10, val_loss=[1.0] * 9, score=[0.5] * 10, val_score=[0.5] * 9)
-    p = charts.live_view_payload(frames=[(10, "")], net={}, data=data, history=history, score_label="accuracy")
+    p = charts.live_view_payload(frames=[], net={}, data=data, history=history, score_label="accuracy")
     assert len(p["epochs"]) == 9 and all(len(s["values"]) == 9 for s in p["series"])
 
 

@@ -34,12 +34,16 @@ function decodeParams(b64) {
 }
 
 // ui/core/run.py:grid_points: pixel centres, row by row from the top (x2 = hi) down. The same for every
-// frame of a setup, so the last one is kept: a frame then costs only the layers.
-let lastGrid = { key: null, values: null };
+// frame of a setup, so the last few are kept (the plane's grid, the diagram's, every feature's): a frame
+// then costs only the layers.
+const grids = new Map();
 function gridFeatures(features, res, domain) {
   const key = JSON.stringify([features, res, domain]);
-  if (lastGrid.key !== key) lastGrid = { key, values: expandGrid(features, res, domain) };
-  return lastGrid.values;
+  if (!grids.has(key)) {
+    if (grids.size >= 6) grids.delete(grids.keys().next().value);
+    grids.set(key, expandGrid(features, res, domain));
+  }
+  return grids.get(key);
 }
 
 function expandGrid(features, res, [lo, hi]) {
@@ -55,16 +59,26 @@ function expandGrid(features, res, [lo, hi]) {
   return out;
 }
 
+// Each Dense layer's kernel W (fanIn x units, row-major) and bias b, as views into params.
+function layerParams(net, params) {
+  let fanIn = net.features.length, offset = 0;
+  return net.layers.map(({ units, activation }) => {
+    const W = params.subarray(offset, offset + fanIn * units);
+    const b = params.subarray(offset + fanIn * units, offset + fanIn * units + units);
+    const layer = { W, b, fanIn, units, activation };
+    offset += fanIn * units + units;
+    fanIn = units;
+    return layer;
+  });
+}
+
 // model.predict on the grid, keeping each Dense layer's output: [Float64Array(n * units), ...]
 // net = {features, layers: [{units, activation}], domain}; params from decodeParams.
 function forwardGrid(net, params, res) {
   const n = res * res;
-  let a = gridFeatures(net.features, res, net.domain), fanIn = net.features.length, offset = 0;
+  let a = gridFeatures(net.features, res, net.domain);
   const outputs = [];
-  for (const { units, activation } of net.layers) {
-    const W = params.subarray(offset, offset + fanIn * units), b = params.subarray(offset + fanIn * units,
-      offset + fanIn * units + units);
-    offset += fanIn * units + units;
+  for (const { W, b, fanIn, units, activation } of layerParams(net, params)) {
     const z = new Float64Array(n * units);
     for (let p = 0; p < n; p++) {
       for (let j = 0; j < units; j++) {
@@ -77,7 +91,6 @@ function forwardGrid(net, params, res) {
     else z.forEach((v, i) => { z[i] = ACTIVATION_FNS[activation](v); });
     outputs.push(z);
     a = z;
-    fanIn = units;
   }
   return outputs;
 }
@@ -93,12 +106,8 @@ function softmaxRows(z, k) {
 
 // ui/render/charts.py:output_rgb, into an ImageData's RGBA (whose assignment rounds half to even, as NumPy)
 function paintOutput(rgba, output, k, kind, discretize, colours) {
-  const { orange, blue, neutral, no_value: none, classes } = colours;
-  const diverging = (t) => {
-    t = Math.min(Math.max(t, -1), 1);
-    const end = t < 0 ? orange : blue, s = Math.abs(t);
-    return [0, 1, 2].map((c) => neutral[c] + (end[c] - neutral[c]) * s);
-  };
+  const { no_value: none, classes } = colours;
+  const diverging = (t) => divergingRgb(t, colours);
   for (let p = 0; p < output.length / k; p++) {
     const row = output.subarray(p * k, p * k + k);
     let c;
@@ -116,4 +125,11 @@ function paintOutput(rgba, output, k, kind, discretize, colours) {
     }
     rgba.set([c[0], c[1], c[2], 255], p * 4);
   }
+}
+
+// ui/render/network_view.py:diverging_rgb: orange at -1, neutral at 0, blue at +1 (clipped)
+function divergingRgb(t, { orange, blue, neutral }) {
+  t = Math.min(Math.max(t, -1), 1);
+  const end = t < 0 ? orange : blue, s = Math.abs(t);
+  return [0, 1, 2].map((c) => neutral[c] + (end[c] - neutral[c]) * s);
 }

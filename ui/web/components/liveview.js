@@ -3,85 +3,258 @@
 // no chart library, no DOM rebuilt. `data` comes from ui/render/charts.py:live_view_payload. A frame is
 // the model's weights; the plane is computed from them here (forward.js). A payload can carry several
 // frames (a slow tick bundles them); they are shown data.frame_ms apart, oldest first.
+// The Playground's live view: the bar (epoch and scores of the frame on screen), the network diagram
+// (diagram.js), the model's output over the input plane with the data points, and the loss and score
+// curves. Canvases that stay mounted, so each frame only repaints: no chart library, no DOM rebuilt. `data`
+// comes from ui/render/charts.py:live_view_payload. A frame is the model's weights; the plane and every
+// neuron's heatmap are computed from them here (forward.js), so all of it shows the same epoch. A payload
+// can carry several frames (a slow tick bundles them); they are shown data.frame_ms apart, oldest first.
+// Clicks on the diagram send the trigger "action": ["features", [names]], ["network", [units per hidden
+// layer]] (absolute targets, so a click the server missed is made good by the next) or ["pick", column, row].
 export default function (component) {
-  const { parentElement } = component;
+  const { parentElement, setTriggerValue } = component;
   const data = viewData(component);
   const [root, created] = viewRoot(parentElement, "nnpg-live",
-    '<canvas class="plane"></canvas><canvas class="curves"></canvas><div class="tip"></div><div class="ptip"></div>',
-    { image: null, epoch: 0, timers: [], data: null, hover: null, planeHover: null }, ".curves", drawCurves);
-  if (created) followOnPlane(root);
+    '<div class="bar"></div><div class="main"><canvas class="plane"></canvas>' +
+      '<div class="net"><div class="dghead"></div><div class="dgwrap"><canvas class="diagram"></canvas>' +
+      '<div class="dgctl"></div></div><div class="legend"></div></div><canvas class="curves"></canvas></div>' +
+      '<div class="tip"></div><div class="ptip"></div><div class="ntip"></div>',
+    { image: null, epoch: 0, timers: [], data: null, hover: null, planeHover: null, netHover: null,
+      matrices: false, want: null }, ".curves", drawCurves);
+  if (created) listen(root);
+  root.state.act = setTriggerValue;
   root.state.data = data;
+  if (root.state.want && (Date.now() - root.state.want.at > 2000 || sameStructure(root.state.want, data.net))) {
+    root.state.want = null; // the server took the change (or refused it): show what it sends
+  }
   root.state.timers.forEach(clearTimeout); // a newer payload replaces what was still to be shown
   showFrame(root, data.frames[0]);
   root.state.timers = data.frames.slice(1).map((f, i) => setTimeout(() => showFrame(root, f), (i + 1) * data.frame_ms));
 }
 
+function listen(root) {
+  followOnPlane(root);
+  followOnDiagram(root);
+  root.querySelector(".dghead").addEventListener("click", (e) => headerClick(root, e));
+  root.querySelector(".dgctl").addEventListener("click", (e) => headerClick(root, e));
+  new ResizeObserver(() => { if (root.state.params) paintAll(root); }).observe(root);
+}
+
 // The output over the plane at the grid's resolution, one pixel per grid point (drawn scaled up).
-function planeImage(net, params, discretize) {
+function planeImage(net, outputs, discretize) {
   const res = net.resolution, k = net.layers[net.layers.length - 1].units;
-  const outputs = forwardGrid(net, decodeParams(params), res);
   const image = document.createElement("canvas");
   image.width = image.height = res;
   const ctx = image.getContext("2d");
   const pixels = ctx.createImageData(res, res);
   paintOutput(pixels.data, outputs[outputs.length - 1], k, net.kind, discretize, net.colours);
   ctx.putImageData(pixels, 0, 0);
-  return { image, outputs };
+  return image;
 }
 
 function showFrame(root, frame) {
-  const d = root.state.data;
-  const plane = planeImage(d.net, frame.params, d.discretize);
-  root.state.image = plane.image;
-  root.state.outputs = plane.outputs; // every layer's output on the grid, read by the browser tests
-  root.state.epoch = frame.epoch;
+  const s = root.state, net = s.data.net;
+  s.params = decodeParams(frame.params);
+  s.layers = layerParams(net, s.params);
+  s.outputs = forwardGrid(net, s.params, net.resolution); // every layer's output on the grid, read by the tests
+  s.image = planeImage(net, s.outputs, s.data.discretize);
+  s.values = diagramValues(net, s.params);
+  s.epoch = frame.epoch;
+  s.shown = frame.shown;
+  paintAll(root);
+  window.nnpgLiveFrames = (window.nnpgLiveFrames || 0) + 1; // read by bench/bench_frames.py
+}
+
+function paintAll(root) {
+  const box = viewBox(root);
+  root.state.box = box;
+  placeParts(root, box);
+  drawBar(root);
   drawPlane(root);
+  paintDiagram(root, root.querySelector(".diagram"), box.netWidth, box.netHeight);
+  drawHeader(root);
   drawCurves(root);
   planeTip(root); // the value under the pointer, of this frame: hover stays live while training plays
-  window.nnpgLiveFrames = (window.nnpgLiveFrames || 0) + 1; // read by bench/bench_frames.py
+  netTip(root);
 }
 
 function layoutWidth(root) {
   return Math.max(root.clientWidth || root.parentNode.clientWidth || 900, 240);
 }
 
-// Side by side on a wide view; on a narrow one (a phone) the plane first, then the curves, each full width,
-// so nothing is wider than the screen.
-const STACK_BELOW = 600;
-function planeSize(root) {
+// The view's parts and their sizes. Wide: the diagram on the left, the plane and under it the curves on the
+// right, all fitted to the window's height below the view's top (so the whole view is in the first screen).
+// Narrow (a phone): the plane first, then the network, then the curves, each the full width.
+const STACK_BELOW = 720, BAR = 28, HEAD = 24, LEGEND = 34;
+function viewBox(root) {
   const width = layoutWidth(root), d = root.state.data;
-  return width < STACK_BELOW ? Math.min(width, d.height) : Math.min(d.height, Math.floor(width * 0.48));
+  const dg = d.net.diagram, most = Math.max(...dg.columns.map((c) => c.labels.length));
+  if (width < STACK_BELOW) {
+    const plane = Math.min(width, 440);
+    return { wide: false, width, plane, curvesWidth: width, curvesHeight: 260, netWidth: width,
+      netHeight: 48 + most * Math.min(40, Math.max(26, width / 12)) };
+  }
+  const top = root.getBoundingClientRect().top + window.scrollY;
+  const room = d.fit ? Math.max(400, window.innerHeight - top - 12) - BAR : d.height;
+  const plane = Math.floor(Math.max(240, Math.min(room * 0.62, width * 0.4, 480)));
+  const curvesHeight = Math.max(150, Math.min(300, room - plane - 8));
+  const netHeight = Math.min(plane + curvesHeight + 8 - HEAD - LEGEND, 52 + most * 64);
+  return { wide: true, width, plane, curvesWidth: plane, curvesHeight, netWidth: width - plane - 20, netHeight };
 }
 
-function curvesWidth(root) {
-  const width = layoutWidth(root);
-  return width < STACK_BELOW ? width : Math.max(width - planeSize(root) - 24, 260);
+function placeParts(root, box) {
+  const main = root.querySelector(".main"), [plane, net, curves] = ["plane", "net", "curves"].map(
+    (c) => root.querySelector("." + c));
+  main.style.gridTemplateColumns = box.wide ? `${box.netWidth}px ${box.plane}px` : `${box.width}px`;
+  const at = (el, column, row) => { el.style.gridColumn = column; el.style.gridRow = row; };
+  if (box.wide) { at(net, "1", "1 / span 2"); at(plane, "2", "1"); at(curves, "2", "2"); }
+  else { at(plane, "1", "1"); at(net, "1", "2"); at(curves, "1", "3"); }
+}
+
+// The epoch and scores of the frame on screen.
+function drawBar(root) {
+  const bar = root.querySelector(".bar");
+  bar.replaceChildren(...(root.state.shown || []).map(([label, value]) => {
+    const item = document.createElement("span");
+    item.className = "item";
+    item.dataset.label = label;
+    item.innerHTML = "<span></span> <b></b>";
+    item.firstChild.textContent = label;
+    item.lastChild.textContent = value;
+    return item;
+  }));
+}
+
+// The diagram's header: hidden layers − n +, the links/matrices switch; and − / + over each hidden layer.
+function drawHeader(root) {
+  const s = root.state, dg = s.data.net.diagram, units = wanted(s);
+  const free = dg.editable.layers, lim = dg.limits;
+  const key = JSON.stringify([units, free, s.matrices, s.layout.xs, s.layout.width]);
+  if (s.headerKey === key) return;
+  s.headerKey = key;
+  const head = root.querySelector(".dghead");
+  head.innerHTML = "";
+  head.append(button("−", "layers-minus", "Remove the last hidden layer", !free || units.length === 0),
+    text(`${units.length} hidden layer${units.length === 1 ? "" : "s"}`),
+    button("+", "layers-plus", "Add a hidden layer", !free || units.length >= lim.layers),
+    button(s.matrices ? "Show links" : "Show weight matrices", "matrices",
+      "Draw each layer's weights as links or as a matrix (rows: from, columns: to)", false));
+  const ctl = root.querySelector(".dgctl");
+  ctl.innerHTML = "";
+  units.forEach((n, i) => {
+    const group = document.createElement("div");
+    group.className = "units";
+    group.style.left = s.layout.xs[i + 1] + "px";
+    group.append(button("−", `units-minus-${i}`, `One neuron less in layer ${i + 1}`, !free || n <= 1),
+      button("+", `units-plus-${i}`, `One neuron more in layer ${i + 1}`, !free || n >= lim.neurons));
+    ctl.append(group);
+  });
+  root.querySelector(".legend").textContent = dg.legend.replace("{scale}", s.values.scale);
+}
+
+function button(label, act, title, disabled) {
+  const b = document.createElement("button");
+  b.textContent = label;
+  b.dataset.act = act;
+  b.title = title;
+  b.setAttribute("aria-label", title);
+  b.disabled = disabled;
+  return b;
+}
+
+function text(words) {
+  const span = document.createElement("span");
+  span.textContent = words;
+  return span;
+}
+
+// The hidden layers' sizes as last asked for: what the server sent, or the change still on its way.
+function wanted(s) {
+  return s.want ? s.want.units : s.data.net.diagram.columns.filter((c) => c.kind === "hidden").map((c) => c.labels.length);
+}
+
+function sameStructure(want, net) {
+  const units = net.diagram.columns.filter((c) => c.kind === "hidden").map((c) => c.labels.length);
+  return JSON.stringify(units) === JSON.stringify(want.units);
+}
+
+function headerClick(root, e) {
+  const act = e.target.closest("button") && e.target.closest("button").dataset.act;
+  if (!act) return;
+  const s = root.state;
+  if (act === "matrices") { s.matrices = !s.matrices; paintAll(root); return; }
+  const units = wanted(s).slice(), lim = s.data.net.diagram.limits;
+  if (act === "layers-plus" && units.length < lim.layers) units.push(units.length ? units[units.length - 1] : 4);
+  else if (act === "layers-minus" && units.length) units.pop();
+  else {
+    const [, sign, i] = act.split("-"), j = Number(i);
+    units[j] = Math.max(1, Math.min(lim.neurons, units[j] + (sign === "plus" ? 1 : -1)));
+  }
+  s.want = { units, at: Date.now() };
+  s.headerKey = null;
+  drawHeader(root);
+  s.act("action", ["network", units]);
+}
+
+// The pointer over the diagram, by mouse or touch: a tip, and the hovered node drawn over the whole plane.
+function followOnDiagram(root) {
+  const canvas = root.querySelector(".diagram");
+  const follow = (e) => {
+    const r = canvas.getBoundingClientRect();
+    root.state.netHover = { x: e.clientX - r.left, y: e.clientY - r.top };
+    netTip(root);
+    drawPlane(root);
+  };
+  canvas.addEventListener("pointermove", follow);
+  canvas.addEventListener("pointerdown", follow);
+  canvas.addEventListener("pointerleave", () => { root.state.netHover = null; netTip(root); drawPlane(root); });
+  canvas.addEventListener("click", () => {
+    const s = root.state, hit = diagramHit(s, s.netHover), dg = s.data.net.diagram;
+    if (!hit || !hit.node) return;
+    const n = hit.node;
+    if (n.c > 0) { s.act("action", ["pick", n.c, n.r]); return; }
+    if (!dg.editable.features) return;
+    const on = new Set(dg.active.map((i) => dg.features[i]));
+    const name = dg.features[n.r];
+    if (on.has(name)) on.delete(name); else on.add(name);
+    if (on.size) s.act("action", ["features", dg.features.filter((f) => on.has(f))]);
+  });
+}
+
+function netTip(root) {
+  const s = root.state, tip = root.querySelector(".ntip"), hit = diagramHit(s, s.netHover);
+  if (!hit) { tip.style.display = "none"; return; }
+  const canvas = root.querySelector(".diagram");
+  tip.textContent = diagramTipLines(s, hit).join("\n");
+  tip.style.display = "block";
+  tip.style.left = canvas.offsetLeft + Math.min(s.netHover.x + 14, s.layout.width - 200) + "px";
+  tip.style.top = canvas.offsetTop + Math.min(s.netHover.y + 14, s.layout.height - 70) + "px";
 }
 
 function drawPlane(root) {
-  const d = root.state.data;
-  const size = planeSize(root);
+  const s = root.state, d = s.data, size = s.box.plane;
   const ctx = sized(root.querySelector(".plane"), size, size);
-  const m = 34, w = size - m - 8, [lo, hi] = d.domain;
+  const m = 30, w = size - m - 8, [lo, hi] = d.domain;
   const px = (v) => m + ((v - lo) / (hi - lo)) * w;
   const py = (v) => 8 + ((hi - v) / (hi - lo)) * w;
-  root.state.planeBox = { m, w, lo, hi };
-  ctx.imageSmoothingEnabled = !d.discretize;
-  ctx.drawImage(root.state.image, m, 8, w, w);
-  drawPoints(ctx, d.points, px, py, 3.5, 1);
+  s.planeBox = { m, w, lo, hi };
+  const hit = diagramHit(s, s.netHover), node = hit && hit.node;
+  s.planeShows = node ? node.label : null; // a hovered node is shown over the whole plane
+  ctx.imageSmoothingEnabled = !d.discretize || !!node;
+  ctx.drawImage(node ? nodePlane(root, node) : s.image, m, 8, w, w);
+  drawPoints(ctx, d.points, px, py, size < 360 ? 2.8 : 3.5, 1);
   ctx.fillStyle = MUTED;
   ctx.strokeStyle = "#999";
   ctx.strokeRect(m, 8, w, w);
   ctx.textAlign = "center";
-  for (let t = Math.ceil(lo); t <= hi; t += 2) {
-    ctx.fillText(String(t), px(t), 8 + w + 14);
-  }
+  for (let t = Math.ceil(lo); t <= hi; t += 2) ctx.fillText(String(t), px(t), 8 + w + 14);
   ctx.textAlign = "right";
-  for (let t = Math.ceil(lo); t <= hi; t += 2) {
-    ctx.fillText(String(t), m - 4, py(t) + 4);
+  for (let t = Math.ceil(lo); t <= hi; t += 2) ctx.fillText(String(t), m - 4, py(t) + 4);
+  ctx.textAlign = "left";
+  if (node) {
+    ctx.fillStyle = "#222";
+    ctx.fillText(`showing ${node.label}`, m + 6, 24);
   }
-  ctx.textAlign = "center";
-  ctx.fillText(d.xlabel, m + w / 2, size - 1 > 8 + w + 26 ? 8 + w + 26 : size - 1);
 }
 
 // The pointer over the plane, by mouse or by touch (a tap shows what hovering shows).
@@ -112,8 +285,9 @@ function planeTip(root) {
       : d.net.kind === "regression" ? [`prediction = ${v[0]}`] : v.map((x, j) => `P(class ${j}) = ${x}`));
   tip.textContent = lines.join("\n");
   tip.style.display = "block";
-  tip.style.left = Math.min(h.x + 14, box.m + box.w - 120) + "px";
-  tip.style.top = h.y + 14 + "px";
+  const plane = root.querySelector(".plane");
+  tip.style.left = plane.offsetLeft + Math.min(h.x + 14, box.m + box.w - 120) + "px";
+  tip.style.top = plane.offsetTop + h.y + 14 + "px";
 }
 
 // One curve panel; `opts.log` a log axis, `opts.score` a score axis (top at 1, floor at SCORE_FLOOR).
@@ -147,10 +321,11 @@ function panel(ctx, box, series, epochs, opts, hoverIndex) {
 
 function drawCurves(root) {
   const d = root.state.data;
-  const width = curvesWidth(root);
-  const ctx = sized(root.querySelector(".curves"), width, d.height);
+  if (!root.state.box) return; // hovered before the first frame
+  const width = root.state.box.curvesWidth, height = root.state.box.curvesHeight;
+  const ctx = sized(root.querySelector(".curves"), width, height);
   const box = { x: 62, w: width - 72 };
-  const half = (d.height - 40) / 2;
+  const half = (height - 40) / 2;
   const top = { ...box, y: 22, h: half - 10 }, bottom = { ...box, y: 22 + half + 6, h: half - 10 };
   const shown = d.epochs.findLastIndex((e) => e <= root.state.epoch) + 1; // the curves up to this frame
   const epochs = d.epochs.slice(0, shown);
@@ -167,7 +342,7 @@ function drawCurves(root) {
     hoverIndex);
   const scorePanel = panel(ctx, bottom, score, epochs, { title: d.score_label, score: true }, hoverIndex);
   root.state.panels = { loss: lossPanel, score: scorePanel }; // what the axes show, read by the browser tests
-  epochAxis(ctx, box, scorePanel.first, scorePanel.last, d.height - 4, epochs.length > 0);
+  epochAxis(ctx, box, scorePanel.first, scorePanel.last, height - 4, epochs.length > 0);
   let lx = box.x + box.w;
   ctx.textAlign = "right";
   for (const s of [...d.series].reverse().filter((s) => s.panel === "loss")) {
@@ -181,8 +356,9 @@ function drawCurves(root) {
       series.map((s) => `${s.name}: ${s.values[hoverIndex] === null ? "–" : Number(s.values[hoverIndex]).toPrecision(4)}`));
     tip.textContent = lines.join("\n");
     tip.style.display = "block";
-    tip.style.left = Math.min(root.state.hover.x + 16, width - 160) + root.querySelector(".curves").offsetLeft + "px";
-    tip.style.top = "30px";
+    const curves = root.querySelector(".curves");
+    tip.style.left = Math.min(root.state.hover.x + 16, width - 160) + curves.offsetLeft + "px";
+    tip.style.top = curves.offsetTop + 30 + "px";
   } else {
     tip.style.display = "none";
   }

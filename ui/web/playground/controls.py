@@ -165,10 +165,12 @@ def _header(label: str, group: str) -> None:
 
 
 def sidebar() -> Config:
-    """Draw every control; return the Config they describe (clamped again, whatever was injected)."""
+    """Draw every control; return the Config they describe (clamped again, whatever was injected). The settings
+    a learner changes while watching come first (beside the view), then the setup: data, features, network."""
     with st.sidebar:
         if classroom().lock:
             st.caption(classroom().lock_caption)
+        watching = st.container()
         _header("Data", "data")
         data = _data_controls()
         points = state.data_for(Config(**data, seed=int(st.session_state.get(widget_key("seed"), cfg.DEFAULT.seed))))
@@ -176,11 +178,15 @@ def sidebar() -> Config:
         chosen = _feature_controls()
         _header("Network", "network")
         network = _network_controls(len(chosen))
+        with st.container():
+            _header("More training settings", "training")
+            more = _more_training_controls(data["dataset"], points.kind)
+    with watching:
         _header("Training", "training")
-        training = _training_controls(data["dataset"], points.kind, len(points.y_train))
+        training = _training_controls(len(points.y_train))
     _seeded_run_done()
     view = {name: bool(st.session_state.get(widget_key(name), False)) for name in VIEW_SETTINGS}
-    config = Config(**data, features=chosen, **network, **training, **view)
+    config = Config(**data, features=chosen, **network, **training, **more, **view)
     # one clamp path for URLs and widgets alike
     config, notices = cfg.from_query(cfg.to_query(config), upload_kind=state.upload_kind(),
                                      train_size=len(points.y_train))
@@ -307,12 +313,12 @@ def _loss_control(kind: str, dataset: str) -> str:
                     on_change=_changed)
 
 
-def _training_controls(dataset: str, kind: str, train_size: int) -> dict:
-    loss = _loss_control(kind, dataset)
-    optimizer = _control(st.selectbox, "optimizer", "Optimizer", list(cfg.OPTIMIZERS), key=widget_key("optimizer"),
-                         format_func=cfg.OPTIMIZERS.get, on_change=_changed)
+def _training_controls(train_size: int) -> dict:
+    """What a learner changes while watching; each keeps the weights (ui/core/run.py:PlaygroundRun.apply),
+    except the activation, which starts afresh."""
     lr = _control(st.select_slider, "learning_rate", "Learning rate", cfg.LEARNING_RATES,
                   key=widget_key("learning_rate"), on_change=_changed)
+    _every_layer_activation()
     regularization = _control(st.selectbox, "regularization", "Regularization", list(cfg.REGULARIZATIONS),
                               key=widget_key("regularization"), format_func=cfg.REGULARIZATIONS.get, on_change=_changed)
     reg_rate = _control(st.select_slider, "reg_rate", "Regularization rate", cfg.REG_RATES, key=widget_key("reg_rate"),
@@ -322,7 +328,65 @@ def _training_controls(dataset: str, kind: str, train_size: int) -> dict:
                           on_change=_changed)
     speed = _control(st.slider, "epochs_per_frame", "Epochs per frame (speed)", 1, limits.MAX_EPOCHS_PER_FRAME,
                      key=widget_key("epochs_per_frame"), on_change=_changed)
+    optimizer = _control(st.selectbox, "optimizer", "Optimizer", list(cfg.OPTIMIZERS), key=widget_key("optimizer"),
+                         format_func=cfg.OPTIMIZERS.get, on_change=_changed)
+    return dict(optimizer=optimizer, learning_rate=lr, regularization=regularization, reg_rate=reg_rate,
+                batch_size=batch_size, epochs_per_frame=speed)
+
+
+def _more_training_controls(dataset: str, kind: str) -> dict:
+    loss = _loss_control(kind, dataset)
     seed = _control(st.number_input, "seed", "Seed", 0, limits.MAX_SEED, step=1, key=widget_key("seed"),
                     on_change=_changed)
-    return dict(loss=loss, optimizer=optimizer, learning_rate=lr, regularization=regularization,
-                reg_rate=reg_rate, batch_size=batch_size, epochs_per_frame=speed, seed=int(seed))
+    return dict(loss=loss, seed=int(seed))
+
+
+def _every_layer_activation() -> None:
+    """One activation for every hidden layer, as TensorFlow Playground's; blank when the layers differ
+    (each is set under Network). It only writes the per-layer widgets, which the Config reads."""
+    ss, n = st.session_state, int(st.session_state.get(state.N_LAYERS, 0))
+    chosen = {ss.get(act_key(i)) for i in range(n)}
+    ss[state.EVERY_ACTIVATION] = chosen.pop() if len(chosen) == 1 else None
+    _control(st.selectbox, "activations", "Activation (every hidden layer)", cfg.HIDDEN_ACTIVATIONS,
+             key=state.EVERY_ACTIVATION, on_change=_set_every_activation, placeholder="different per layer",
+             help="Sets every hidden layer's activation; each layer's own is under Network. Starts afresh.")
+
+
+def _set_every_activation() -> None:
+    ss = st.session_state
+    if ss.get(state.EVERY_ACTIVATION) in cfg.HIDDEN_ACTIVATIONS:
+        for i in range(int(ss.get(state.N_LAYERS, 0))):
+            ss[act_key(i)] = ss[state.EVERY_ACTIVATION]
+    _changed()
+
+
+# --- clicks on the live view's diagram -----------------------------------------------------------------------
+def set_features(names) -> None:
+    """Switch the inputs to exactly ``names`` (a click on an input node), unless the lesson keeps them."""
+    if not (isinstance(names, list) and names and all(isinstance(n, str) and n in features.FEATURES for n in names)):
+        return
+    if classroom().is_locked("features") or classroom().is_hidden("features"):
+        state.notify("This lesson keeps its inputs as they are.")
+        return
+    for name in features.FEATURES:
+        st.session_state[feature_key(name)] = name in names
+    _changed()
+
+
+def set_hidden_units(units) -> None:
+    """Make the hidden layers ``units`` neurons wide (a click on + or − on the diagram): sizes clamped to the
+    limits, a new layer with the activation of the one before it, unless the lesson keeps the network."""
+    if not (isinstance(units, list) and len(units) <= limits.MAX_HIDDEN_LAYERS and
+            all(type(u) is int for u in units)):
+        return
+    if classroom().is_locked("layers") or classroom().is_hidden("layers"):
+        state.notify("This lesson keeps its network as it is.")
+        return
+    ss = st.session_state
+    before = int(ss.get(state.N_LAYERS, 0))
+    for i, u in enumerate(units):
+        ss[units_key(i)] = min(max(u, 1), limits.MAX_NEURONS)
+        if i >= before:
+            ss[act_key(i)] = ss.get(act_key(before - 1), "tanh") if before else "tanh"
+    ss[state.N_LAYERS] = len(units)
+    _changed()

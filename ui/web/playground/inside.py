@@ -1,23 +1,22 @@
 """Inside the network: the Playground's second panel, drawn by the live fragment on every tick.
 
-An expander (collapsed at first, and then costing nothing) holds four tabs; only the open tab runs:
-  Network             the diagram (ui/web/components/network.js): a heatmap per neuron, weights as links,
-                      biases as bars; below it one neuron's incoming weights, editable while paused
+The network itself is drawn by the live view, every frame. This expander (collapsed at first, and then
+costing nothing) holds what is one click deeper; only the open tab runs:
+  Neuron              the inspected neuron (click one in the diagram): its incoming weights and bias,
+                      editable while paused
   Weights             each layer's weight matrix and how its histogram moved over epochs
   Gradients & health  gradient norm per layer (now and over epochs), dead and saturated units, hints
   Hidden space        the input plane's grid lines and the data as two hidden neurons see them
 
-Frame budget: while training plays, the diagram is recomputed every DIAGRAM_EVERY-th tick of the live
-loop and the Plotly charts every CHARTS_EVERY-th. In between, the diagram gets the constant payload KEEP (the canvas
-keeps its picture) and the charts their previous figure: unchanged messages of 10 kB or more that
-Streamlit ships as a short reference to the copy the browser already holds. When paused, every rerun
+Frame budget: while training plays, the neuron's table is recomputed every TABLE_EVERY-th tick of the live
+loop and the Plotly charts every CHARTS_EVERY-th; in between they get their previous value: unchanged messages
+that Streamlit ships as a short reference to the copy the browser already holds. When paused, every rerun
 recomputes. The weight histograms read the run's one snapshot store (ui/core/snapshots.py, filled after
 every epoch by the run itself), the store time travel reads too.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
 
 import streamlit as st
@@ -25,15 +24,13 @@ import streamlit as st
 from ui.core import health, pacing, snapshots
 from ui.core.data import features
 from ui.core.run import PlaygroundRun
-from ui.render import network_charts, network_view
-from ui.web import canvas, state
+from ui.render import network_charts
+from ui.web import state
 
-DIAGRAM_EVERY = 2  # while playing, the diagram and the neuron table are recomputed every 2nd tick (~3 a second)
+TABLE_EVERY = 2  # while playing, the neuron table is recomputed every 2nd tick (~3 a second)
 CHARTS_EVERY = 5  # ... and the Plotly charts every 5th (~1 a second)
-TABS = ("Network", "Weights", "Gradients & health", "Hidden space")
-NETWORK_VIEW = canvas.canvas_view("nnpg_network_view", "network")
+TABS = ("Neuron", "Weights", "Gradients & health", "Hidden space")
 CHART_CONFIG = {"displayModeBar": False}
-KEEP = {"keep": True}  # the diagram's payload between redraws: "keep what you drew"
 
 
 def panel(run: PlaygroundRun, frame: int, playing: bool) -> None:
@@ -45,7 +42,7 @@ def panel(run: PlaygroundRun, frame: int, playing: bool) -> None:
         return
     with box:
         tabs = st.tabs(TABS, key=state.INSIDE_TAB, on_change="rerun")
-        for tab, draw in zip(tabs, (_network_tab, _weights_tab, _health_tab, _space_tab)):
+        for tab, draw in zip(tabs, (_neuron_tab, _weights_tab, _health_tab, _space_tab)):
             if tab.open:
                 with tab:
                     draw(run, frame, playing)
@@ -61,14 +58,13 @@ def _seconds(ticks: int) -> str:
     return f"{ticks * pacing.TICK_INTERVAL_SECONDS:.1f} s"
 
 
-def _view(name: str, run: PlaygroundRun, frame: int, playing: bool, every: int, inputs: tuple, build,
-          between=None):
+def _view(name: str, run: PlaygroundRun, frame: int, playing: bool, every: int, inputs: tuple, build):
     """The named view: rebuilt when paused, every ``every``-th tick while playing, or when its run or
-    inputs changed. Otherwise ``between`` if given, else the previous view, to be sent again unchanged."""
+    inputs changed. Otherwise the previous view, to be sent again unchanged."""
     views = st.session_state.setdefault(state.INSIDE_VIEWS, {})
     last = views.get(name)
     if playing and last is not None and last[0] is run and last[1] == inputs and frame % every:
-        return last[2] if between is None else between
+        return last[2]
     value = build()
     views[name] = (run, inputs, value)
     return value
@@ -94,25 +90,17 @@ def _neuron_title(dense: list, layer: int, unit: int) -> str:
     return f"{network_charts.layer_name(layer, len(dense))}, neuron {unit + 1} ({dense[layer].activation.name})"
 
 
-# --- Network: the diagram and one neuron -------------------------------------------------------------------
-def _network_tab(run: PlaygroundRun, frame: int, playing: bool) -> None:
+# --- Neuron: the one clicked in the diagram ------------------------------------------------------------------
+def _neuron_tab(run: PlaygroundRun, frame: int, playing: bool) -> None:
     dense = _dense(run.model)
-    slot = st.container()
     left, right = st.columns([3, 2])
     layer, unit = _neuron_selector(left, dense)
-    payload = _view("diagram", run, frame, playing, DIAGRAM_EVERY, (layer, unit),
-                    lambda: network_payload(run.model, run, inspect=(layer, unit), digits=2 if playing else 4,
-                                            frame=frame, lock=run.lock), between=KEEP)
-    with slot:
-        NETWORK_VIEW(data=payload, key=state.INSIDE_NETWORK, on_pick_change=_on_pick)
-        st.caption(f"While training plays, the diagram redraws every {_seconds(DIAGRAM_EVERY)} (weights to 2 "
-                   "decimals) to keep the live view fast; when paused, on every change (4 decimals).")
     _neuron_details(left, right, run, layer, unit, frame, playing)
 
 
 def _neuron_selector(where, dense: list) -> tuple[int, int]:
     """One selector over every (layer, neuron) pair: each selectbox costs ~1.5 ms a frame, two would cost 3."""
-    options = [(i, j) for i, d in enumerate(dense) for j in range(d.units)]
+    options = _neurons(dense)
     if st.session_state.get(state.INSIDE_NEURON) not in options:  # also after the architecture changed
         st.session_state[state.INSIDE_NEURON] = options[0]
     return where.selectbox(
@@ -120,11 +108,25 @@ def _neuron_selector(where, dense: list) -> tuple[int, int]:
         format_func=lambda o: _neuron_title(dense, *o))
 
 
-def _on_pick() -> None:
-    """A click on a diagram node: inspect it (set the selectors; they are drawn after this)."""
-    chosen = selection_from_pick((st.session_state.get(state.INSIDE_NETWORK) or {}).get("pick"))
+def _neurons(dense: list) -> list[tuple[int, int]]:
+    return [(i, j) for i, d in enumerate(dense) for j in range(d.units)]
+
+
+def selected_column_row(run: PlaygroundRun) -> tuple[int, int] | None:
+    """The inspected neuron as the diagram's (column, row), column 0 being the inputs; None if it is gone."""
+    chosen = st.session_state.get(state.INSIDE_NEURON)
+    if chosen not in _neurons(_dense(run.model)):
+        return None
+    return chosen[0] + 1, chosen[1]
+
+
+def pick(column_row) -> None:
+    """A click on a neuron in the diagram: inspect it, with the Neuron tab open."""
+    chosen = selection_from_pick(column_row)
     if chosen is not None:
         st.session_state[state.INSIDE_NEURON] = chosen
+        st.session_state[state.INSIDE_OPEN] = True
+        st.session_state[state.INSIDE_TAB] = TABS[0]
 
 
 def selection_from_pick(pick) -> tuple[int, int] | None:
@@ -136,37 +138,8 @@ def selection_from_pick(pick) -> tuple[int, int] | None:
     return None
 
 
-def network_payload(model, run: PlaygroundRun, *, inspect: tuple[int, int] | None = None, digits: int = 4,
-                    frame: int = 0, lock=None) -> dict:
-    """The diagram's payload for ``model`` on ``run``'s features and data: the live run's model (pass its
-    ``lock``, held while the model is read) or a snapshot's private copy (time travel). ``inspect``:
-    (Dense-layer index, unit) of the neuron drawn big; None draws none."""
-    names = run.config.features
-    with lock or contextlib.nullcontext():
-        dense = _dense(model)
-        weights, biases = [d.W.copy() for d in dense], [d.b.copy() for d in dense]
-        activations = [d.activation.name for d in dense]
-        res = network_view.resolution_for(len(names) + sum(d.units for d in dense))
-        small_inputs = features.expand(network_view.drawing_points(res), names)
-        small = health.dense_outputs(model, small_inputs)
-        if inspect is not None:
-            big_inputs = features.expand(network_view.drawing_points(network_view.LARGE_RESOLUTION), names)
-            big = health.dense_outputs(model, big_inputs)
-    kind, n_classes = run.data.kind, run.data.n_classes
-    selected = large = None
-    if inspect is not None:
-        layer, unit = inspect
-        selected = (layer + 1, unit)
-        large = network_view.inspected_view(big_inputs, big, kind, n_classes, layer + 1, unit,
-                                            _neuron_title(dense, layer, unit))
-    return network_view.diagram_payload(
-        feature_names=names, weights=weights, biases=biases, activation_names=activations, grid_inputs=small_inputs,
-        activations=small, kind=kind, n_classes=n_classes, selected=selected, large=large, digits=digits,
-        frame=frame)
-
-
 def _neuron_details(table, edit, run: PlaygroundRun, layer: int, unit: int, frame: int, playing: bool) -> None:
-    rows = _view("neuron_rows", run, frame, playing, DIAGRAM_EVERY, (layer, unit), lambda: _incoming(run, layer, unit))
+    rows = _view("neuron_rows", run, frame, playing, TABLE_EVERY, (layer, unit), lambda: _incoming(run, layer, unit))
     # Markdown, not st.dataframe: no pandas -> Arrow conversion on every frame (~4 ms).
     with table.container(height=min(60 + 36 * len(rows), 330), border=False):
         st.markdown(incoming_table(rows))

@@ -21,7 +21,7 @@ import streamlit as st
 
 from ui.core import exports, health, limits, pacing
 from ui.core.run import PlaygroundRun, Scores, problem_text, score_label
-from ui.render import charts
+from ui.render import charts, network_view
 from ui.web import canvas, state
 from ui.web import lessons as lessons_page
 from ui.web.playground import controls, inside
@@ -31,9 +31,11 @@ LIVE_VIEW = canvas.canvas_view("nnpg_live_view", "liveview")
 
 
 def run_controls(run: PlaygroundRun) -> None:
-    row = st.container(horizontal=True)
+    """The compact bar above the view: Play, Pause, Step, Reset, the view's toggles and the data download."""
+    row = st.container(horizontal=True, vertical_alignment="center")
     state.LOOP.buttons(row, key="pg", step_help="Train exactly one epoch.",
                        reset_help="Fresh weights from the same seed (epoch 0).")
+    view_options(row)
     row.space("stretch")
     row.download_button("Download data (CSV)", data=lambda: exports.data_to_csv(run.data),
                         file_name="playground-data.csv", mime="text/csv",
@@ -42,17 +44,31 @@ def run_controls(run: PlaygroundRun) -> None:
 
 def problem_caption(run: PlaygroundRun) -> None:
     d = run.data
-    st.caption(f"Problem: **{problem_text(d)}** · {len(d.y_train)} training and {len(d.y_test)} test points · "
-               f"loss: {run.model.loss.name.replace('_', ' ')} · model: `{run.model!r}`")
+    st.caption(f"**{problem_text(d)}** · {len(d.y_train)} training and {len(d.y_test)} test points · "
+               f"loss: {run.model.loss.name.replace('_', ' ')}", help=f"The model: `{run.model!r}`")
 
 
-def view_options() -> None:
+def view_options(row) -> None:
     """Drawn outside the live fragment: a toggle is a full rerun, and ticks stay light."""
-    options = st.container(horizontal=True, gap="large")
     room = controls.classroom()
-    for name, label in zip(controls.VIEW_SETTINGS, ("Show test data", "Discretize output", "Log-scale loss")):
+    for name, label in zip(controls.VIEW_SETTINGS, ("Test data", "Discretize", "Log loss")):
         if not room.is_hidden(name):
-            options.toggle(label, key=state.widget_key(name), on_change=state.LOOP.touch)
+            row.toggle(label, key=state.widget_key(name), on_change=state.LOOP.touch)
+
+
+def diagram_action() -> None:
+    """A click on the live view's diagram (its "action" trigger): switch inputs, resize the hidden layers, or
+    inspect a neuron. Whatever arrives is checked: the values are targets, clamped like any other input."""
+    action = (st.session_state.get(state.LIVE_VIEW) or {}).get("action")
+    if not (isinstance(action, list) and action):
+        return
+    kind, args = action[0], action[1:]
+    if kind == "features" and len(args) == 1:
+        controls.set_features(args[0])
+    elif kind == "network" and len(args) == 1:
+        controls.set_hidden_units(args[0])
+    elif kind == "pick":
+        inside.pick(args)
 
 
 def training_panel() -> None:
@@ -75,19 +91,17 @@ def _draw_frame() -> None:
     with run.lock:  # a consistent snapshot: weights, epoch and scores from the same moment
         scores = run.scores()
         if not shots:
-            shots = [(run.epoch, charts.model_params(run.model))]
-    epoch = shots[-1][0]
-    _metrics(run, epoch, scores)
+            shots = [charts.frame(run.epoch, run.model, shown(run, run.epoch, scores))]
     _status(run, no_value=_plane_has_no_value(run, scores))
     _health_warning(run, playing)
     lessons_page.goal_status(run)
     view = st.session_state.get(state.CONFIG, run.config)  # the view toggles of the last full run
     payload = charts.live_view_payload(
-        frames=shots, net=plane_net(run), frame_seconds=(tick_seconds or 0) / len(shots), data=run.data,
+        frames=shots, net=view_net(run), frame_seconds=(tick_seconds or 0) / len(shots), data=run.data,
         history=run.history,
         score_label=score_label(run.data.kind), log_loss=view.log_loss, show_test=view.show_test,
         discretize=view.discretize, max_points=limits.HISTORY_POINTS)
-    LIVE_VIEW(data=payload, key="pg_live_view")
+    LIVE_VIEW(data=payload, key=state.LIVE_VIEW, on_action_change=diagram_action)
     frame = st.session_state[state.LIVE_FRAME] = st.session_state.get(state.LIVE_FRAME, 0) + 1
     inside.panel(run, frame, playing=playing)
 
@@ -106,6 +120,28 @@ def plane_net(run: PlaygroundRun) -> dict:
     return charts.plane_net(run.model, run.config.features, run.data.kind, run.data.n_classes, limits.GRID_RESOLUTION)
 
 
+def view_net(run: PlaygroundRun) -> dict:
+    """``plane_net`` with the diagram: its words, the inspected neuron, and what the instructor left free."""
+    net, room = plane_net(run), controls.classroom()
+    dense = [layer["units"] for layer in net["layers"]], [layer["activation"] for layer in net["layers"]]
+    free = {"features": not (room.is_locked("features") or room.is_hidden("features")),
+            "layers": not (room.is_locked("layers") or room.is_hidden("layers"))}
+    net["diagram"] = network_view.diagram(run.config.features, *dense, run.data.kind,
+                                          selected=inside.selected_column_row(run), editable=free)
+    net["diagram"]["limits"] = {"layers": limits.MAX_HIDDEN_LAYERS, "neurons": limits.MAX_NEURONS}
+    return net
+
+
+def shown(run: PlaygroundRun, epoch: int, scores: Scores) -> list[tuple[str, str]]:
+    """The bar's numbers: the epoch and the scores of the weights in the frame (data loss; the penalty apart)."""
+    label = score_label(run.data.kind)
+    items = [("Epoch", f"{epoch:,}"), ("Train loss", fmt(scores.loss)), ("Test loss", fmt(scores.val_loss)),
+             (f"Train {label}", fmt(scores.score)), (f"Test {label}", fmt(scores.val_score))]
+    if run.config.regularization != "none" and run.config.reg_rate > 0:
+        items.append((f"{run.config.regularization.upper()} penalty", fmt(scores.penalty)))
+    return items
+
+
 def _tick_seconds() -> float | None:
     """The smoothed time between this session's ticks. A gap longer than the longest rest plus a slow tick
     is a pause (or the first tick after Play), not a pace."""
@@ -116,8 +152,8 @@ def _tick_seconds() -> float | None:
     return ss.get(state.TICK_SECONDS)
 
 
-def _advance(run: PlaygroundRun, frames: int) -> list[tuple[int, str]]:
-    """Train ``frames`` frames of ``epochs_for_frame`` epochs and return (epoch, weights) after each, or
+def _advance(run: PlaygroundRun, frames: int) -> list[dict]:
+    """Train ``frames`` frames of ``epochs_for_frame`` epochs and return ``charts.frame`` after each, or
     stop playing (and say why). Empty when another thread is training this run: skip, don't queue."""
     state.LOOP.stop_if_idle()
     shots = []
@@ -125,7 +161,7 @@ def _advance(run: PlaygroundRun, frames: int) -> list[tuple[int, str]]:
         try:
             per_frame = run.epochs_for_frame()
             while len(shots) < frames and run.train(per_frame):
-                shots.append((run.epoch, charts.model_params(run.model)))
+                shots.append(charts.frame(run.epoch, run.model, shown(run, run.epoch, run.latest_scores())))
         finally:
             run.lock.release()
     if run.diverged:
@@ -144,24 +180,10 @@ def divergence_message(run: PlaygroundRun) -> str:
 
 
 def fmt(value: float) -> str:
-    """A metric tile's value: four decimals, "∞" for a loss that overflowed, "NaN" once nothing is a number."""
+    """A number in the bar: four decimals, "∞" for a loss that overflowed, "NaN" once nothing is a number."""
     if math.isinf(value):
         return "∞" if value > 0 else "−∞"
     return f"{value:.4f}" if math.isfinite(value) else "NaN"
-
-
-def _metrics(run: PlaygroundRun, epoch: int, scores: Scores) -> None:
-    """The scores of the weights drawn in this frame (an edit shows at once), data loss only."""
-    label = score_label(run.data.kind)
-    row = st.container(horizontal=True)  # one block, not six: every block is a message the browser renders
-    row.metric("Epoch", f"{epoch:,}")
-    row.metric("Train loss", fmt(scores.loss))
-    row.metric("Test loss", fmt(scores.val_loss))
-    row.metric(f"Train {label}", fmt(scores.score))
-    row.metric(f"Test {label}", fmt(scores.val_score))
-    if run.config.regularization != "none" and run.config.reg_rate > 0:
-        row.metric(f"{run.config.regularization.upper()} penalty", fmt(scores.penalty),
-                   help="Added to the training loss the optimizer minimizes; the losses shown leave it out.")
 
 
 def _health_warning(run: PlaygroundRun, playing: bool) -> None:

@@ -13,7 +13,7 @@ from ui.core import limits, snapshots
 from ui.core.run import PlaygroundRun, score_label
 from ui.render import charts
 from ui.web import state
-from ui.web.playground import inside, live
+from ui.web.playground import live
 
 
 def panel(run: PlaygroundRun) -> None:
@@ -39,8 +39,6 @@ def _body(run: PlaygroundRun) -> None:
     model = snapshots.model_at(run.model, snapshot)  # a copy: the live run's model is never touched
     _view_at(run, model, snapshot.epoch, chosen, latest)
     _resume_row(snapshot.epoch, latest)
-    if st.toggle("Show the network at this epoch", key=state.TIME_TRAVEL_DIAGRAM):
-        _diagram(run, model)
 
 
 def _slider(run: PlaygroundRun, kept: int, latest: int) -> int:
@@ -61,11 +59,11 @@ def _view_at(run: PlaygroundRun, model, epoch: int, chosen: int, latest: int) ->
     """The main view (output and curves) as it was at the snapshot's ``epoch``, with a caption saying so."""
     history = snapshots.history_until(run.history, epoch)
     score, view = score_label(run.data.kind), run.config
+    scores = run.scores(model)  # the snapshot's own weights, as the bar says
     payload = charts.live_view_payload(
-        frames=[(epoch, charts.model_params(model))], net=live.plane_net(run), data=run.data, history=history,
-        score_label=score,
-        log_loss=view.log_loss, show_test=view.show_test, discretize=view.discretize,
-        max_points=limits.HISTORY_POINTS, height=320)
+        frames=[charts.frame(epoch, model, live.shown(run, epoch, scores))], net=live.view_net(run), data=run.data,
+        history=history, score_label=score, log_loss=view.log_loss, show_test=view.show_test,
+        discretize=view.discretize, max_points=limits.HISTORY_POINTS, height=380, fit=False)
     kept = "" if epoch == chosen else f" (the moment kept nearest before epoch {chosen:,})"
     st.caption(_summary(history, epoch, latest, score) + kept)
     live.LIVE_VIEW(data=payload, key="tt_live_view")
@@ -90,12 +88,6 @@ def _summary(history, epoch: int, latest: int, score: str) -> str:
     return (f"Epoch {epoch:,} of {latest:,} · train loss {history.loss[-1]:.4f} · test loss {history.val_loss[-1]:.4f}"
             f" · train {score} {history.score[-1]:.3f} · test {score} {history.val_score[-1]:.3f}. The curves stop at "
             "this epoch.")
-
-
-def _diagram(run: PlaygroundRun, model) -> None:
-    """The diagram drawn from the snapshot's copy of the model (the same view as "Inside the network")."""
-    frame = st.session_state[state.TIME_TRAVEL_FRAME] = st.session_state.get(state.TIME_TRAVEL_FRAME, 0) + 1
-    inside.NETWORK_VIEW(data=inside.network_payload(model, run, digits=4, frame=frame), key="tt_network")
 
 
 def resume(epoch: int) -> None:

@@ -1,11 +1,10 @@
-"""Inside the network: the diagram payload checked against nnlib computing the same thing, the page's
-gradient and weight-histogram views of a run, and the panel on the Playground page through AppTest.
-Health on its own: tests/ui/core/test_health.py; the Plotly builders: tests/ui/render/test_network_charts.py."""
+"""Inside the network: the page's gradient and weight-histogram views of a run, the inspected neuron, and the
+panel on the Playground page through AppTest. The diagram itself is the live view's (tests/ui/web/playground/
+test_live.py, tests/e2e/test_diagram_in_browser.py); health on its own: tests/ui/core/test_health.py; the
+Plotly builders: tests/ui/render/test_network_charts.py."""
 
 import base64
 import json
-import struct
-import zlib
 
 import numpy as np
 import plotly.graph_objects as go
@@ -15,159 +14,9 @@ from streamlit.testing.v1 import AppTest
 from tests.ui.helpers import APP, TIMEOUT, click
 from ui.core import health, snapshots
 from ui.core.config import HIDDEN_ACTIVATIONS
-from ui.core.data import features
-from ui.core.run import PlaygroundRun
-from ui.render import charts, network_charts, network_view
+from ui.render import network_charts
 from ui.web import state
 from ui.web.playground import inside
-
-ALL_FEATURES = tuple(features.FEATURES)
-L = network_view.LEVELS
-
-
-# --- helpers -----------------------------------------------------------------------------------------------
-def decode_png(uri: str) -> np.ndarray:
-    """Decode our own encoder's output (8-bit RGB, filters 0 and 2) back to (h, w, 3) uint8."""
-    raw = base64.b64decode(uri.split(",", 1)[1])
-    assert raw[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, width, height = 8, b"", 0, 0
-    while pos < len(raw):
-        (length,), kind = struct.unpack(">I", raw[pos:pos + 4]), raw[pos + 4:pos + 8]
-        body = raw[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            width, height = struct.unpack(">II", body[:8])
-            assert body[8:10] == b"\x08\x02", "8-bit RGB"
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + length
-    rows = np.frombuffer(zlib.decompress(idat), dtype=np.uint8).reshape(height, 1 + 3 * width)
-    out = np.zeros((height, 3 * width), dtype=np.uint8)
-    for i, row in enumerate(rows):
-        assert row[0] in (0, 2)
-        out[i] = row[1:] if row[0] == 0 or i == 0 else (row[1:].astype(int) + out[i - 1]) % 256
-    return out.reshape(height, width, 3)
-
-
-def payload_for(run: PlaygroundRun, digits: int = 2) -> dict:
-    """The diagram as the page and time travel build it, with no neuron inspected."""
-    return inside.network_payload(run.model, run, digits=digits)
-
-
-# ====================================================================================================
-# The diagram payload
-# ====================================================================================================
-def test_levels_are_symmetric_around_zero_and_clipped():
-    t = np.array([-3.0, -1.0, -0.5, -0.01, 0.0, 0.01, 0.5, 1.0, 3.0, np.nan])
-    levels = network_view.to_levels(t).astype(int)
-    assert levels.tolist() == [0, 0, L // 2, L, L, L, L + L // 2, 2 * L, 2 * L, L]
-    np.testing.assert_array_equal(network_view.to_levels(-t[:-1]).astype(int), 2 * L - levels[:-1])
-
-
-def test_colour_table_runs_orange_neutral_blue_with_equal_steps_each_side():
-    lut = network_view.diverging_lut()
-    assert len(lut) == 2 * L + 1
-    ends = (charts.ORANGE, charts.NEUTRAL, charts.BLUE)
-    assert (lut[0], lut[L], lut[-1]) == tuple(charts.hex_colour(c) for c in ends)
-    t = np.linspace(0, 1, 11)[:, None]
-    orange, neutral, blue = (np.array(c, float) for c in ends)
-    np.testing.assert_allclose(network_view.diverging_rgb(t[:, 0]) - neutral, t * (blue - neutral))
-    np.testing.assert_allclose(network_view.diverging_rgb(-t[:, 0]) - neutral, t * (orange - neutral))
-
-
-def test_hidden_scale_is_a_round_number_that_a_few_huge_neurons_do_not_set():
-    assert network_view.activation_scale([np.tanh(np.linspace(-5, 5, 100))[:, None]]) == 1.0
-    assert network_view.activation_scale([np.linspace(0, 7, 1000)[:, None]]) == 10.0
-    peaks = np.array([[0.5, 0.8, 0.9, 100.0]])  # one neuron reaching 100 among three below 1
-    assert network_view.activation_scale([peaks * np.linspace(0, 1, 50)[:, None]]) == 1.0
-    assert network_view.activation_scale([peaks[:, :2], peaks[:, 2:]]) == 1.0  # across layers too
-    assert network_view.activation_scale([]) == 1.0
-    assert network_view.activation_scale([np.full((4, 2), np.nan)]) == network_view.SCALE_STEPS[-1]
-
-
-def test_pack_and_unpack_tiles_round_trip_through_the_png():
-    rng = np.random.default_rng(0)
-    res, nodes = 6, 7
-    levels = rng.integers(0, 2 * L + 1, size=(res * res, nodes)).astype(np.uint8)
-    image = network_view.pack_tiles(levels, res)
-    assert image.shape == (3 * res, res, 3)  # 7 nodes -> 3 slots of 3 channels
-    decoded = decode_png(network_view.png_data_uri(image))
-    np.testing.assert_array_equal(decoded, image)
-    tiles = network_view.unpack_tiles(decoded, nodes)
-    np.testing.assert_array_equal(tiles, levels.T.reshape(nodes, res, res))
-    # node 4 sits in channel 1 of slot 1
-    np.testing.assert_array_equal(image[res:2 * res, :, 1], levels[:, 4].reshape(res, res))
-
-
-def test_diagram_payload_describes_the_network_and_its_heatmaps(make_run):
-    run = make_run()  # 2 inputs, 4 and 2 tanh neurons, a sigmoid output
-    run.train(5)
-    p = payload_for(run, digits=4)
-    assert [c["kind"] for c in p["columns"]] == ["input", "hidden", "hidden", "output"]
-    assert [len(c["labels"]) for c in p["columns"]] == [2, 4, 2, 1]
-    dense = [layer for layer in run.model.layers if layer.kind == "Dense"]
-    for sent, layer in zip(p["weights"], dense):
-        np.testing.assert_allclose(sent, layer.W, atol=5e-5)
-    for col, layer in zip(p["columns"][1:], dense):
-        np.testing.assert_allclose(col["bias"], layer.b, atol=5e-5)
-    assert p["wmax"] == pytest.approx(max(np.abs(layer.W).max() for layer in dense))
-    res = p["resolution"]
-    assert res == 24
-    tiles = network_view.unpack_tiles(decode_png(p["image"]), 9)
-    points = network_view.drawing_points(res)
-    # input X1 over the plane, scaled by its own range: orange on the left, blue on the right
-    np.testing.assert_array_equal(tiles[0].ravel(), network_view.to_levels(points[:, 0] / np.abs(points[:, 0]).max()))
-    # hidden neuron 3 of layer 1 = tanh(x W + b) on the shared scale (1 for tanh)
-    a = np.tanh(features.expand(points, run.config.features) @ dense[0].W + dense[0].b)
-    np.testing.assert_array_equal(tiles[2 + 2].ravel(), network_view.to_levels(a[:, 2]))
-    # the output as the main view shows it: 2p - 1
-    out = run.model.predict(features.expand(points, run.config.features))[:, 0]
-    np.testing.assert_array_equal(tiles[8].ravel(), network_view.to_levels(2 * out - 1))
-    json.dumps(p, allow_nan=False)
-
-
-def test_largest_network_payload_stays_under_budget(make_run):
-    run = make_run(dataset="spiral", features=ALL_FEATURES, layers=(16,) * 6, activations=("tanh",) * 6)
-    run.train(20)
-    p = payload_for(run, digits=2)  # what is sent while playing
-    size = len(json.dumps(p, allow_nan=False))
-    assert p["resolution"] == 16 and len(p["columns"]) == 8
-    assert size < 40_000, f"payload {size} bytes"
-    assert len(p["image"]) < 26_000
-
-
-def test_multiclass_outputs_use_class_probabilities(make_run):
-    run = make_run(dataset="blobs", classes=4, layers=(5,), activations=("relu",))
-    p = payload_for(run)
-    tiles = network_view.unpack_tiles(decode_png(p["image"]), 2 + 5 + 4)
-    outputs = tiles[-4:].astype(int)
-    assert outputs.min() >= L and outputs.max() <= 2 * L  # p in [0, 1] -> the upper half
-    assert len(p["class_colours"]) == 4 and p["output_kind"] == "multiclass"
-
-
-def test_a_diverged_network_still_gives_valid_json(make_run):
-    run = make_run(layers=(3,), activations=("relu",))
-    weights = run.model.get_weights()
-    weights[0][0, 0], weights[1][1] = np.nan, np.inf
-    run.model.set_weights(weights)
-    payload = payload_for(run)
-    json.dumps(payload, allow_nan=False)
-    assert payload["weights"][0][0][0] is None  # "no value", not the 0 it used to read
-    assert payload["columns"][2]["bias"][0] is not None  # the output's bias is still a number
-
-
-def test_inspected_view_shows_a_hidden_neuron_on_its_own_range_and_an_output_as_the_diagram(make_run):
-    run = make_run(layers=(3,), activations=("relu",))
-    x = features.expand(network_view.drawing_points(8), run.config.features)
-    acts = health.dense_outputs(run.model, x)
-    a = acts[0][:, 2]
-    view = network_view.inspected_view(x, acts, "binary", 2, 1, 2, "Layer 1, neuron 3")
-    expected = network_view.diverging_rgb(np.round(a / np.abs(a).max() * 128) / 128).round().reshape(8, 8, 3)
-    np.testing.assert_array_equal(decode_png(view["image"]), expected)
-    assert view["max"] == pytest.approx(a.max(), abs=1e-4) and "own range" in view["note"]
-    out = network_view.inspected_view(x, acts, "binary", 2, 2, 0, "Output")
-    p = acts[1][:, 0]
-    expected = network_view.diverging_rgb(np.round((2 * p - 1) * 128) / 128).round().reshape(8, 8, 3)
-    np.testing.assert_array_equal(decode_png(out["image"]), expected)
 
 
 # ====================================================================================================
@@ -204,7 +53,7 @@ def test_weight_histograms_read_the_runs_snapshots_however_often_the_panel_drew(
 # ====================================================================================================
 # The panel on the Playground page (AppTest)
 # ====================================================================================================
-def open_panel(query: dict, tab: str = "Network") -> AppTest:
+def open_panel(query: dict, tab: str = "Neuron") -> AppTest:
     """The Playground with this URL query, the panel open on ``tab``, after its first run."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for key, value in query.items():
@@ -220,9 +69,20 @@ def show_tab(at: AppTest, tab: str) -> AppTest:
     return at
 
 
-def diagram(at: AppTest, key: str = state.INSIDE_NETWORK) -> dict:
+def view(at: AppTest, key: str = state.LIVE_VIEW) -> dict:
     element = next(e for e in at.get("bidi_component") if e.key == key)
     return json.loads(element.proto.bytes)  # the view's data is JSON in bytes (ui/web/canvas.py)
+
+
+def kernels_sent(payload: dict) -> list[np.ndarray]:
+    """The Dense kernels of the payload's last frame, decoded as the view decodes them."""
+    params = np.frombuffer(base64.b64decode(payload["frames"][-1]["params"]), dtype="<f8")
+    net, fan_in, offset, out = payload["net"], len(payload["net"]["features"]), 0, []
+    for layer in net["layers"]:
+        out.append(params[offset:offset + fan_in * layer["units"]].reshape(fan_in, layer["units"]))
+        offset += fan_in * layer["units"] + layer["units"]
+        fan_in = layer["units"]
+    return out
 
 
 def chart(at: AppTest, key: str) -> dict:
@@ -248,8 +108,9 @@ def test_every_tab_renders_for_the_architecture(query):
     at = open_panel(query)
     run = at.session_state[state.RUN]
     n_dense = len(run.config.layers) + 1
-    p = diagram(at)
-    assert len(p["columns"]) == n_dense + 1 and p["large"]["title"].startswith("Layer 1" if n_dense > 1 else "Output")
+    columns = view(at)["net"]["diagram"]["columns"]
+    assert len(columns) == n_dense + 1 and [len(c["labels"]) for c in columns[1:-1]] == list(run.config.layers)
+    assert "| into this neuron | value |" in incoming_markdown(at)
     click(at, "Step")
     show_tab(at, "Weights")
     assert len([t for t in chart(at, "weights")["data"] if t["type"] == "heatmap"]) == n_dense
@@ -282,21 +143,19 @@ def test_deep_sigmoid_network_shows_vanishing_gradients_and_relu_does_not():
     assert np.all(first < last / 10)
 
 
-def test_diagram_redraws_every_other_tick_while_playing_and_on_every_rerun_when_paused():
-    at = open_panel({})
+def test_the_neuron_table_redraws_every_other_tick_while_playing_and_on_every_rerun_when_paused():
+    at = open_panel({"layers": "3"})
     click(at, "Play")
-    sent = {}
-    for _ in range(7):
-        sent[at.session_state[state.LIVE_FRAME]] = diagram(at)
+    seen = []
+    for _ in range(6):
+        seen.append((at.session_state[state.LIVE_FRAME], incoming_markdown(at)))
         at.run()
-    full = sorted(frame for frame, p in sent.items() if p != inside.KEEP)
-    assert full and all(frame % inside.DIAGRAM_EVERY == 0 for frame in full)  # recomputed every 2nd tick only
-    assert all(sent[frame]["frame"] == frame for frame in full)  # ... with what that frame saw
-    assert len(sent) - len(full) >= 3  # in between (3 of any 7 ticks at least), the constant "keep" payload
+    changed = [frame for (frame, table), (_, before) in zip(seen[1:], seen) if table != before]
+    assert changed and all(frame % inside.TABLE_EVERY == 0 for frame in changed)
     click(at, "Pause")
-    before = diagram(at)["frame"]
-    at.run()
-    assert diagram(at)["frame"] == at.session_state[state.LIVE_FRAME] > before
+    run = at.session_state[state.RUN]
+    bias = float([layer for layer in run.model.layers if layer.kind == "Dense"][0].b[0])
+    assert f"| bias | {bias:.4f} |" in incoming_markdown(at)  # paused: the weights of now
 
 
 def incoming_markdown(at: AppTest) -> str:
@@ -315,20 +174,20 @@ def test_picking_and_editing_a_weight_updates_the_model_and_the_views():
     at.run()
     at.session_state[state.INSIDE_EDIT_TARGET] = 3  # the weight from layer 1, neuron 3 (an option only now)
     at.run()
-    assert diagram(at)["selected"] == [2, 1]
+    assert view(at)["net"]["diagram"]["selected"] == [2, 1]
     box = next(n for n in at.number_input if n.label == "New value")
     box.set_value(1.25)
     click(at, "Apply")
     run = at.session_state[state.RUN]
     dense = [layer for layer in run.model.layers if layer.kind == "Dense"]
     assert dense[1].W[2, 1] == 1.25
-    assert diagram(at)["weights"][1][2][1] == 1.25
+    assert kernels_sent(view(at))[1][2, 1] == 1.25  # the live view draws the edited weight at once
     assert "| w from layer 1, neuron 3 | 1.2500 |" in incoming_markdown(at)
     at.session_state[state.INSIDE_EDIT_TARGET] = 0
     at.run()
     next(n for n in at.number_input if n.label == "New value").set_value(-0.5)
     click(at, "Apply")
-    assert dense[1].b[1] == -0.5 and diagram(at)["columns"][2]["bias"][1] == -0.5
+    assert dense[1].b[1] == -0.5
     assert "| bias | -0.5000 |" in incoming_markdown(at)
 
 
@@ -375,13 +234,13 @@ def test_time_travel_draws_the_network_as_it_was_at_the_chosen_epoch():
     for _ in range(4):
         click(at, "Step")
     at.session_state[state.TIME_TRAVEL_OPEN] = True
-    at.session_state[state.TIME_TRAVEL_DIAGRAM] = True
     at.run()
     at.slider(key=state.TIME_TRAVEL_EPOCH).set_value(2).run()
     assert not at.exception, [e.value for e in at.exception]
     run = at.session_state[state.RUN]
-    then, now = diagram(at, "tt_network"), diagram(at)
-    for sent, w in zip(then["weights"], snapshots.kernels(run.model, run.snapshots.at(2))):
-        np.testing.assert_allclose(sent, w, atol=5e-5)  # epoch 2's weights, to 4 decimals
-    assert then["selected"] is None and then["large"] is None  # nothing inspected there
-    assert now["selected"] == [1, 0] and then["image"] != now["image"]  # the live diagram shows epoch 4
+    then, now = view(at, "tt_live_view"), view(at)
+    for sent, w in zip(kernels_sent(then), snapshots.kernels(run.model, run.snapshots.at(2))):
+        np.testing.assert_array_equal(sent, w)  # epoch 2's weights, exactly
+    assert then["frames"][-1]["epoch"] == 2 and now["frames"][-1]["epoch"] == 4
+    shown = dict(then["frames"][-1]["shown"])
+    assert shown["Train loss"] == f"{run.history.loss[1]:.4f}"  # the bar: epoch 2's scores, not today's

@@ -3,11 +3,93 @@
 import math
 
 import pytest
+import streamlit as st
 
-from ui.web.playground import live
+from ui.core import lessons, limits
+from ui.core.config import DEFAULT
+from ui.core.data import features
+from ui.web import state
+from ui.web.playground import controls, live
 
 
 @pytest.mark.parametrize("value, shown", [(0.12345, "0.1235"), (math.nan, "NaN"), (math.inf, "∞"), (-math.inf, "−∞")])
 def test_a_metric_tile_says_what_the_number_is(value, shown):
     """An overflowed loss is infinite, not "not a number" (the walk-through saw NaN for an infinite loss)."""
     assert live.fmt(value) == shown
+
+
+# --- clicks on the diagram (the view's "action" trigger) ----------------------------------------------------
+@pytest.fixture
+def session(monkeypatch):
+    """A session holding the default setup's widgets (two hidden layers of 4 and 2 tanh units, x1 and x2 on),
+    as the callback finds it; the click goes into the live view's state as the component puts it there."""
+    ss = {}
+    monkeypatch.setattr(st, "session_state", ss)
+    controls.seed_widgets(DEFAULT)
+
+    def click(*action):
+        ss[state.LIVE_VIEW] = {"action": list(action)}
+        live.diagram_action()
+        return ss
+    return click
+
+
+def hidden_units(ss) -> list[int]:
+    return [ss[state.units_key(i)] for i in range(ss[state.N_LAYERS])]
+
+
+def active_features(ss) -> list[str]:
+    return [name for name in features.FEATURES if ss[state.feature_key(name)]]
+
+
+def test_plus_and_minus_on_the_diagram_set_the_hidden_layers(session):
+    ss = session("network", [4, 3])
+    assert hidden_units(ss) == [4, 3]
+    ss = session("network", [4, 3, 3])  # a new layer, with the activation of the one before it
+    assert hidden_units(ss) == [4, 3, 3] and ss[state.act_key(2)] == ss[state.act_key(1)]
+    ss = session("network", [])
+    assert ss[state.N_LAYERS] == 0
+    ss = session("network", [99, 0])  # clamped to the limits, like any other input
+    assert hidden_units(ss) == [limits.MAX_NEURONS, 1]
+
+
+def test_a_click_on_an_input_switches_the_features(session):
+    ss = session("features", ["x1", "x2", "x1sq"])
+    assert active_features(ss) == ["x1", "x2", "x1sq"]
+
+
+def test_a_click_on_a_neuron_opens_it_in_the_neuron_tab(session):
+    ss = session("pick", 2, 1)
+    assert ss[state.INSIDE_NEURON] == (1, 1) and ss[state.INSIDE_OPEN] and ss[state.INSIDE_TAB] == "Neuron"
+
+
+@pytest.mark.parametrize("action", [
+    [], ["network", [4] * (limits.MAX_HIDDEN_LAYERS + 1)], ["network", ["4"]], ["network", [4.5]], ["network"],
+    ["features", []], ["features", ["x9"]], ["features", "x1"], ["pick", "a", 0], ["pick", 0, 0], ["nonsense", 1],
+])
+def test_a_malformed_click_changes_nothing(session, action):
+    before = dict(session("pick", -5, -5))  # nothing at all, as a start
+    after = session(*action) if action else session()
+    assert {k: v for k, v in after.items() if k != state.LIVE_VIEW} == \
+           {k: v for k, v in before.items() if k != state.LIVE_VIEW}
+
+
+def test_a_locked_lessons_network_stays_as_it_is(session):
+    ss = session()
+    ss[state.CLASSROOM] = lessons.Classroom("learning_rate_too_high", (), lock=True)
+    before = hidden_units(ss), active_features(ss)
+    session("network", [8, 8])
+    session("features", ["x1"])
+    assert (hidden_units(ss), active_features(ss)) == before
+    assert any("keeps its network" in n for n in ss[state.NOTICES])
+
+
+def test_every_frame_of_a_tick_shows_the_scores_of_its_own_weights(make_run):
+    run = make_run()
+    frames = []
+    for _ in range(3):
+        run.train(4)
+        frames.append(dict(live.shown(run, run.epoch, run.latest_scores())))
+        assert frames[-1]["Train loss"] == live.fmt(run.scores().loss)  # the History's entry is these weights'
+        assert frames[-1]["Test accuracy"] == live.fmt(run.scores().val_score)
+    assert [f["Epoch"] for f in frames] == ["4", "8", "12"]
