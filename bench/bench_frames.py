@@ -3,8 +3,9 @@ the first render.
 
 Starts `streamlit run app.py` as a user would, opens the Playground in Debian's Chromium, presses Play
 and watches for --seconds:
-  frames/s       repaints of the live view per second (the view counts them in window.nnpgLiveFrames)
-  epochs/s       how fast the "Epoch" metric on screen advances
+  frames/s       frames a user sees per second: each animation frame, a later epoch in the live view's bar
+                 than the one before counts one (a frame replaced before the screen showed it does not)
+  epochs/s       how fast the epoch in the bar advances
   kB/frame       websocket bytes from the server per drawn frame
   server CPU     the server process's CPU time per drawn frame, and apart from it the training's share:
                  the same run's epochs timed in this process (epochs shown per frame x seconds per epoch)
@@ -17,8 +18,8 @@ and watches for --seconds:
 
 --app DIR serves another checkout's app.py (for an A/B against an earlier commit: `git worktree add DIR REV`).
 
---inside opens the "Inside the network" panel (collapsed by default) on TAB (default: Network) first,
-and adds "diagram paints/s" (the network diagram counts them in window.nnpgNetworkFrames).
+--inside opens the "Inside the network" panel (collapsed by default) on TAB (default: Neuron) first.
+The network diagram is part of the live view itself: every frame repaints it with the plane.
 """
 
 from __future__ import annotations
@@ -33,34 +34,32 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(ROOT))
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, SHOWN_EPOCH, free_port, start_server, stop_server  # noqa: E402
 from first_render import VIEWPORT, first_render, new_visitor, report  # noqa: E402
 
-# Remember the Epoch metric's value over time, and the live view's repaint count.
+# Count the frames a user sees: each animation frame, the epoch in the live view's bar; a later epoch than
+# the last one seen is a new frame (a frame replaced before the screen showed it is not counted).
 WATCHER_JS = """
 () => {
+  const shown = (%s);
   window.__frames = 0; window.__epochs = [];
   const hook = () => {
-    window.__frames = window.nnpgLiveFrames || 0;
-    const metric = document.querySelector('[data-testid="stMetricValue"]');
-    if (metric) {
-      const value = parseInt(metric.innerText.replace(/,/g, ''), 10);
-      const last = window.__epochs[window.__epochs.length - 1];
-      if (!last || last[1] !== value) window.__epochs.push([performance.now(), value]);
+    const value = shown();
+    const last = window.__epochs[window.__epochs.length - 1];
+    if (value >= 0 && (!last || value > last[1])) {
+      if (last) window.__frames += 1;
+      window.__epochs.push([performance.now(), value]);
     }
     requestAnimationFrame(hook);
   };
   hook();
 }
-"""
+""" % SHOWN_EPOCH
 
 
 def open_inside(page, tab: str) -> None:
     page.get_by_text("Inside the network").click()
-    if tab == "Network":
-        page.wait_for_selector(".nnpg-net canvas", timeout=60_000)
-    else:
-        page.get_by_role("tab", name=tab).click()
+    page.get_by_role("tab", name=tab).click()
     page.wait_for_timeout(1000)
 
 
@@ -102,11 +101,9 @@ def measure(url: str, seconds: float, browser, server_pid: int,
     page.get_by_role("button", name="Play").click()
     page.wait_for_timeout(1500)  # let the loop settle
     frames0, bytes0, cpu0 = page.evaluate("window.__frames"), received["bytes"], cpu_seconds(server_pid)
-    diagram0 = page.evaluate("window.nnpgNetworkFrames || 0")
     epochs0 = page.evaluate("window.__epochs.slice(-1)[0]")
     page.wait_for_timeout(seconds * 1000)
     frames1, bytes1, cpu1 = page.evaluate("window.__frames"), received["bytes"], cpu_seconds(server_pid)
-    diagram1 = page.evaluate("window.nnpgNetworkFrames || 0")
     epochs1 = page.evaluate("window.__epochs.slice(-1)[0]")
     if page.get_by_role("button", name="Pause").count():
         page.get_by_role("button", name="Pause").click()
@@ -119,8 +116,6 @@ def measure(url: str, seconds: float, browser, server_pid: int,
         "server CPU ms/frame": (cpu1 - cpu0) * 1000 / max(frames, 1),
         "epochs/frame": (epochs1[1] - epochs0[1]) / max(frames, 1),
     }
-    if inside == "Network":
-        results["diagram paints/s"] = f"{(diagram1 - diagram0) / seconds:.2f}"
     return results, first_visit
 
 
@@ -129,8 +124,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--visits", type=int, default=5, help="new visitors whose first render is timed")
     parser.add_argument("--query", default="", help="URL query for the Playground (default configuration if empty)")
-    parser.add_argument("--inside", nargs="?", const="Network", default=None, metavar="TAB",
-                        help="open the Inside-the-network panel on this tab first (default tab: Network)")
+    parser.add_argument("--inside", nargs="?", const="Neuron", default=None, metavar="TAB",
+                        help="open the Inside-the-network panel on this tab first (default tab: Neuron)")
     parser.add_argument("--app", type=Path, default=ROOT, help="the checkout whose app.py is served")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright

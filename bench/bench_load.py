@@ -32,17 +32,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server  # noqa: E402
+from bench_frames import WATCHER_JS  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, SHOWN_EPOCH, free_port, start_server, stop_server  # noqa: E402
 from first_render import first_render, new_visitor, report  # noqa: E402
 
 # Every real user has their own foreground browser; in one headless Chromium all but one page would be a
 # background tab whose timers are throttled to ~1/s, so switch that throttling off.
 FOREGROUND_ARGS = ["--disable-background-timer-throttling", "--disable-renderer-backgrounding",
                    "--disable-backgrounding-occluded-windows"]
-EPOCH_JS = """() => {
-  const m = [...document.querySelectorAll('[data-testid=stMetric]')].find(e => e.innerText.includes('Epoch'));
-  return m ? parseInt(m.querySelector('[data-testid=stMetricValue]').innerText.replace(/,/g, ''), 10) : 0; }"""
-
+EPOCH_JS = SHOWN_EPOCH  # the epoch in the live view's bar
 
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -68,6 +66,7 @@ def open_playing(browser, url: str):
     page = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
     page.set_default_timeout(120_000)
     first_render(page, url)
+    page.evaluate(WATCHER_JS)
     page.get_by_role("button", name="Play").click()
     return page
 
@@ -79,7 +78,7 @@ def rates(start, end, seconds: float) -> tuple[list[float], list[float]]:
 
 
 def sample(pages) -> list[tuple[int, int]]:
-    return [(p.evaluate("window.nnpgLiveFrames || 0"), p.evaluate(EPOCH_JS)) for p in pages]
+    return [(p.evaluate("window.__frames"), p.evaluate(EPOCH_JS)) for p in pages]  # frames seen, epoch shown
 
 
 def main() -> None:

@@ -110,14 +110,66 @@ def page(browser, app_url):
 
 
 def wait_for_app(page) -> None:
-    """Wait until Streamlit has rendered the page and finished its first run."""
+    """Wait until Streamlit has rendered the page and finished its first run: a page's title, or the
+    Playground's live view with its first frame."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
-    page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=30_000)
+    page.wait_for_selector('[data-testid="stMainBlockContainer"] h1, .nnpg-live .bar .item', timeout=30_000)
+
+
+# The epoch in the Playground's bar as a user reads it; -1 before the first frame. The view lives in a
+# component's shadow root, out of document.querySelector's reach, so the host is looked up (and kept).
+LIVE_ROOT = """() => {
+  const find = () => [...document.querySelectorAll('*')].find((el) => el.shadowRoot && el.shadowRoot.querySelector('.nnpg-live'));
+  if (!window.__nnpgHost || !window.__nnpgHost.isConnected) window.__nnpgHost = find();
+  return window.__nnpgHost ? window.__nnpgHost.shadowRoot.querySelector('.nnpg-live') : document.querySelector('.nnpg-live'); }"""
+SHOWN_EPOCH = """() => {
+  const root = (%s)(), item = root && root.querySelector('.bar [data-label=Epoch] b');
+  return item ? parseInt(item.textContent.replace(/,/g, ''), 10) : -1; }""" % LIVE_ROOT
+
+
+SECTION_OF = {"Playground": "Explore", "Lessons": "Explore", "Compare runs": "Experiment", "Sweeps": "Experiment",
+              "Backprop, step by step": "Learn", "Digits (the tutorial's model)": "Learn", "Activation explorer": "Learn"}
+
+
+def navigate(page, title: str) -> None:
+    """Go to page ``title`` as a user does: its section in the top bar, then its link."""
+    page.locator('[data-testid="stTopNavSection"]', has_text=SECTION_OF[title]).click()
+    page.locator('[data-testid="stTopNavDropdownLink"]', has_text=title).click()
+
+
+def epoch_on_screen(page) -> int:
+    return page.evaluate(SHOWN_EPOCH)
+
+
+def wait_for_epoch(page, at_least: int, timeout: float = 30_000) -> None:
+    page.wait_for_function(f"({SHOWN_EPOCH})() >= {at_least}", timeout=timeout)
 
 
 def assert_no_exception(page) -> None:
     count = page.locator('[data-testid="stException"]').count()
     assert count == 0, page.locator('[data-testid="stException"]').first.inner_text()
+
+
+# Load a view's script as ui/web/canvas.py builds it and mount it with `data`, as Streamlit would, on a blank page.
+MOUNT = """async ([js, data]) => {
+  const url = URL.createObjectURL(new Blob([js], { type: "text/javascript" }));
+  const view = await import(url);
+  const parent = document.createElement("div");
+  parent.style.width = Math.min(1200, window.innerWidth) + "px";  // as Streamlit's main column on this screen
+  document.body.appendChild(parent);
+  view.default({ parentElement: parent, data, setTriggerValue: () => {} });
+  window.nnpgRepaint = (next) => view.default({ parentElement: parent, data: next, setTriggerValue: () => {} });
+}"""
+
+
+def mount(page, asset: str, payload: dict, css_class: str) -> None:
+    import json
+
+    from ui.web.canvas import ASSETS, view_script
+
+    page.add_style_tag(content=(ASSETS / f"{asset}.css").read_text())
+    page.evaluate(MOUNT, [view_script(asset), json.loads(json.dumps(payload, default=list))])
+    page.wait_for_selector(f".{css_class} canvas")
 
 
 # Every fillText and clearRect on a canvas, in CSS pixels: canvas.nnpgTexts holds what its last paint drew

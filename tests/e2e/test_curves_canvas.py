@@ -14,29 +14,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import RECORD_TEXTS
+from conftest import RECORD_TEXTS, mount
 
 import nnlib
-from ui.core import health
 from ui.core.config import DEFAULT
-from ui.core.data import features
-from ui.core.run import History, PlaygroundRun, make_data
+from ui.core.run import History, make_data
 from ui.render import charts, network_view
-from ui.web.canvas import view_script
-
-COMPONENTS = Path(__file__).resolve().parents[2] / "ui" / "web" / "components"
-
-# Load a view's script as ui/web/canvas.py builds it and mount it with `data`, as Streamlit would.
-MOUNT = """async ([js, data]) => {
-  const url = URL.createObjectURL(new Blob([js], { type: "text/javascript" }));
-  const view = await import(url);
-  const parent = document.createElement("div");
-  parent.style.width = Math.min(1200, window.innerWidth) + "px";  // as Streamlit's main column on this screen
-  document.body.appendChild(parent);
-  view.default({ parentElement: parent, data, setTriggerValue: () => {} });
-  window.nnpgRepaint = (next) => view.default({ parentElement: parent, data: next, setTriggerValue: () => {} });
-}"""
-
 
 @pytest.fixture
 def blank(browser):
@@ -46,12 +29,6 @@ def blank(browser):
     page.evaluate(f"({RECORD_TEXTS})()")
     yield page
     context.close()
-
-
-def mount(page, asset: str, payload: dict, css_class: str) -> None:
-    page.add_style_tag(content=(COMPONENTS / f"{asset}.css").read_text())
-    page.evaluate(MOUNT, [view_script(asset), json.loads(json.dumps(payload, default=list))])
-    page.wait_for_selector(f".{css_class} canvas")
 
 
 def texts(page, selector: str) -> tuple[list[dict], float]:
@@ -78,7 +55,9 @@ def live_payload(epochs: int, *, kind: str = "binary", loss=None, score=None, lo
     history = History(epoch=list(range(1, epochs + 1)), loss=ones, val_loss=ones, score=ones, val_score=ones)
     model = constant_model(output)
     net = charts.plane_net(model, ("x1", "x2"), "regression", 2, 4)
-    payload = charts.live_view_payload(frames=[(epochs, charts.model_params(model))], net=net, data=data,
+    net["diagram"] = network_view.diagram(("x1", "x2"), [1], ["linear"], "regression")
+    payload = charts.live_view_payload(frames=[charts.frame(epochs, model, [("Epoch", str(epochs))])], net=net,
+                                       data=data,
                                        history=history,
                                        score_label="R²" if kind == "regression" else "accuracy", log_loss=log_loss,
                                        max_points=300)
@@ -92,6 +71,9 @@ def live_payload(epochs: int, *, kind: str = "binary", loss=None, score=None, lo
 def labels_left_of(drawn: list[dict], x: float, top: float, bottom: float) -> list[str]:
     """The y-axis labels of the panel whose left edge is at ``x`` (drawn right-aligned at x - 4)."""
     return [t["text"] for t in drawn if abs(t["right"] - (x - 4)) < 0.5 and top <= t["y"] <= bottom]
+
+
+LOSS_PANEL, SCORE_PANEL = (0, 150), (150, 440)  # the curves' two panels, top and bottom, at this page's size
 
 
 # --- the epoch axis --------------------------------------------------------------------------------------
@@ -120,7 +102,7 @@ def test_a_linear_loss_axis_runs_from_0_to_a_round_number(blank, value, ticks):
     """After one Step the loss axis read 0 / 0.597 / 1.19; its top is now the next round number."""
     mount(blank, "liveview", live_payload(3, loss=lambda e: value if e == 3 else value / 2), "nnpg-live")
     drawn, _ = texts(blank, ".nnpg-live canvas.curves")
-    assert labels_left_of(drawn, 62, 0, 220) == ticks
+    assert labels_left_of(drawn, 62, *LOSS_PANEL) == ticks
 
 
 def test_log_loss_axis_follows_the_data_down_to_1e_minus_11(blank):
@@ -128,7 +110,7 @@ def test_log_loss_axis_follows_the_data_down_to_1e_minus_11(blank):
     loss = lambda e: 0.0 if e % 50 == 0 else 5e-6 * 10 ** (-(e - 1) / 40)  # noqa: E731
     mount(blank, "liveview", live_payload(300, loss=loss, log_loss=True), "nnpg-live")
     drawn, _ = texts(blank, ".nnpg-live canvas.curves")
-    values = [float(t) for t in labels_left_of(drawn, 62, 0, 220)]
+    values = [float(t) for t in labels_left_of(drawn, 62, *LOSS_PANEL)]
     assert min(values) <= 1.1e-11 and max(values) >= 5e-6, values
     low, high = blank.evaluate("document.querySelector('.nnpg-live').state.panels.loss.range")
     assert low <= np.log10(1e-11) and high >= np.log10(5e-6)
@@ -157,7 +139,7 @@ def test_a_diverged_r2_axis_tops_at_1_floors_at_minus_1_and_says_what_is_off_the
     score = lambda e: None if e > 6 else -5 * 10 ** (44 + 48 * (e - 1))  # noqa: E731
     mount(blank, "liveview", live_payload(7, kind="regression", score=score), "nnpg-live")
     drawn, _ = texts(blank, ".nnpg-live canvas.curves")
-    labels = labels_left_of(drawn, 62, 220, 440)
+    labels = labels_left_of(drawn, 62, *SCORE_PANEL)
     assert labels == ["-1", "0", "1"], labels
     assert any("below -1 are off the chart" in t["text"] for t in drawn), [t["text"] for t in drawn]
 
@@ -165,7 +147,7 @@ def test_a_diverged_r2_axis_tops_at_1_floors_at_minus_1_and_says_what_is_off_the
 def test_an_r2_that_stays_between_0_and_1_gets_the_axis_0_to_1_and_no_note(blank):
     mount(blank, "liveview", live_payload(30, kind="regression", score=lambda e: 0.2 + e / 100), "nnpg-live")
     drawn, _ = texts(blank, ".nnpg-live canvas.curves")
-    assert labels_left_of(drawn, 62, 220, 440) == ["0", "0.5", "1"]
+    assert labels_left_of(drawn, 62, *SCORE_PANEL) == ["0", "0.5", "1"]
     assert not any("off the chart" in t["text"] for t in drawn)
 
 
@@ -204,58 +186,6 @@ def test_a_point_on_a_background_of_its_own_colour_has_an_outline_of_3_to_1_cont
     assert best >= 3.0, (best, ring)
 
 
-# --- the network diagram's legend ------------------------------------------------------------------------
-def diagram_payload(**changes) -> dict:
-    """The diagram's payload (ui/render/network_view.py) for a fresh run of DEFAULT with ``changes``."""
-    config = replace(DEFAULT, **changes)
-    run = PlaygroundRun(config, make_data(config))
-    dense = [layer for layer in run.model.layers if layer.kind == "Dense"]
-    res = network_view.resolution_for(len(config.features) + sum(d.units for d in dense))
-    grid_inputs = features.expand(network_view.drawing_points(res), config.features)
-    return network_view.diagram_payload(
-        feature_names=config.features, weights=[d.W for d in dense], biases=[d.b for d in dense],
-        activation_names=[d.activation.name for d in dense], grid_inputs=grid_inputs,
-        activations=health.dense_outputs(run.model, grid_inputs), kind=run.data.kind, n_classes=run.data.n_classes)
-
-
-def legend(page) -> str:
-    """The colour bar's row as a user reads it, left to right: its words and, in their place, "[bar]"."""
-    return page.evaluate("""() => [...document.querySelectorAll('.nnpg-net .legend > span')]
-        .map((el) => [el.getBoundingClientRect().left, el.classList.contains('bar') ? '[bar]' : el.innerText])
-        .sort((a, b) => a[0] - b[0]).map((pair) => pair[1]).filter(Boolean).join(' ')""")
-
-
-def test_the_legend_of_a_network_without_hidden_layers_names_the_weight_colours(blank):
-    mount(blank, "network", diagram_payload(layers=(), activations=()), "nnpg-net")
-    blank.wait_for_function("(window.nnpgNetworkFrames || 0) >= 1")
-    text = legend(blank)
-    assert text == "negative weight [bar] positive weight", text
-
-
-def test_the_legend_with_hidden_layers_gives_the_shared_activation_scale_in_words(blank):
-    payload = diagram_payload(layers=(4, 2))
-    mount(blank, "network", payload, "nnpg-net")
-    blank.wait_for_function("(window.nnpgNetworkFrames || 0) >= 1")
-    text = legend(blank)
-    scale = f"{payload['scale']:g}"
-    assert text.startswith("negative weight [bar] positive weight "), text
-    assert f"hidden activation: −{scale} at the orange end" in text and f"+{scale} at the blue end" in text, text
-
-
-def test_a_nan_weight_reads_no_value_on_hover_not_0(blank):
-    payload = diagram_payload(layers=(), activations=())
-    payload["weights"][0][0][0] = None  # as network_view sends a NaN weight
-    mount(blank, "network", payload, "nnpg-net")
-    blank.wait_for_function("(window.nnpgNetworkFrames || 0) >= 1")
-    x, y = blank.evaluate("""() => { const root = document.querySelector('.nnpg-net');
-        const l = root.state.links.find((k) => k.w === null);
-        const box = root.querySelector('.diagram').getBoundingClientRect();
-        return [box.left + (l.x1 + l.x2) / 2, box.top + (l.y1 + l.y2) / 2]; }""")
-    blank.mouse.move(x, y)
-    tip = blank.locator(".nnpg-net .tip")
-    assert tip.inner_text().splitlines()[0] == "w = no value (NaN)"
-
-
 # --- the live view on a phone --------------------------------------------------------------------------
 @pytest.mark.parametrize("width, stacked", [(390, True), (1400, False)])
 def test_on_a_phone_the_plane_comes_first_and_nothing_is_wider_than_the_screen(browser, width, stacked):
@@ -266,14 +196,17 @@ def test_on_a_phone_the_plane_comes_first_and_nothing_is_wider_than_the_screen(b
     page.evaluate(f"({RECORD_TEXTS})()")
     try:
         mount(page, "liveview", live_payload(30), "nnpg-live")
-        boxes = {name: page.locator(f".nnpg-live canvas.{name}").bounding_box() for name in ("plane", "curves")}
+        boxes = {name: page.locator(f".nnpg-live canvas.{name}").bounding_box()
+                 for name in ("plane", "curves", "diagram")}
         assert all(b["x"] >= 0 and b["x"] + b["width"] <= width for b in boxes.values()), boxes
         assert page.evaluate("document.documentElement.scrollWidth") <= width
-        plane, curves = boxes["plane"], boxes["curves"]
-        if stacked:
-            assert plane["y"] + plane["height"] <= curves["y"] and plane["width"] > 0.8 * width
-        else:
-            assert plane["y"] == curves["y"] and plane["x"] + plane["width"] <= curves["x"]
+        plane, curves, diagram = boxes["plane"], boxes["curves"], boxes["diagram"]
+        if stacked:  # the plane, then the network, then the curves
+            assert plane["y"] + plane["height"] <= diagram["y"] < diagram["y"] + diagram["height"] <= curves["y"]
+            assert plane["width"] > 0.8 * width
+        else:  # the network on the left; the plane, and under it the curves, on the right
+            assert diagram["x"] + diagram["width"] <= plane["x"] == curves["x"]
+            assert plane["y"] + plane["height"] <= curves["y"]
     finally:
         context.close()
 

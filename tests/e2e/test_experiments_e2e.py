@@ -3,7 +3,7 @@
 import re
 import time
 
-from conftest import assert_no_exception, wait_for_app
+from conftest import assert_no_exception, navigate, wait_for_app
 from playwright.sync_api import expect
 
 # What the compare view shows, read in one go: the epoch heading, the last epoch its curves were drawn to,
@@ -134,7 +134,7 @@ def test_a_diverged_regression_run_leaves_both_axes_readable(page, app_url):
     every other curve a flat line)."""
     page.goto(f"{app_url}/?dataset=plane&samples=100")
     wait_for_app(page)
-    page.get_by_role("link", name="Compare runs").click()
+    navigate(page, "Compare runs")
     page.locator(".nnpg-cmp canvas.planes").wait_for()
     page.get_by_text("Change what each run does").click()
     page.get_by_role("combobox", name="Learning rate").nth(2).click()

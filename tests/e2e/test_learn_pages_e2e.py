@@ -71,8 +71,8 @@ def test_a_deep_link_to_a_fresh_server_runs_through_app_py(browser):
     try:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         open_page(page, f"http://127.0.0.1:{port}/backprop", *PAGES[0][1:])
-        nav = page.locator('[data-testid="stSidebarNav"]')
-        expect(nav.get_by_text("Activation explorer")).to_be_visible(timeout=15_000)  # app.py titles
+        nav = page.locator('[data-testid="stTopNav"]')
+        expect(nav.get_by_text("Learn")).to_be_visible(timeout=15_000)  # app.py's navigation
         page.close()
     finally:
         stop_server(proc)

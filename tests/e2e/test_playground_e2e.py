@@ -2,14 +2,9 @@
 
 import re
 
-from conftest import assert_no_exception, wait_for_app
+from conftest import assert_no_exception, epoch_on_screen, wait_for_app, wait_for_epoch
 
 from nnlib.datasets import DATASETS
-
-
-def epoch_on_screen(page) -> int:
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Epoch")
-    return int(metric.locator('[data-testid="stMetricValue"]').inner_text().replace(",", ""))
 
 
 def plane_pixels(page) -> str:
@@ -26,11 +21,7 @@ def test_play_advances_and_changes_the_boundary_and_pause_stops(page, app_url):
     before = plane_pixels(page)
 
     page.get_by_role("button", name="Play").click()
-    page.wait_for_function(
-        "() => { const m = [...document.querySelectorAll('[data-testid=stMetric]')]"
-        ".find(e => e.innerText.includes('Epoch'));"
-        " return m && parseInt(m.querySelector('[data-testid=stMetricValue]').innerText.replace(/,/g, '')) >= 30; }",
-        timeout=30_000)
+    wait_for_epoch(page, 30)
     assert plane_pixels(page) != before, "the boundary should move while training"
 
     page.get_by_role("button", name="Pause").click()
@@ -46,8 +37,7 @@ def test_a_shared_link_opens_the_same_setup(page, app_url):
     wait_for_app(page)
     page.get_by_text(DATASETS["xor"].description[:30]).wait_for()  # the chosen set's caption
     page.get_by_role("button", name="Step").click()
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === '1')")
+    wait_for_epoch(page, 1)
     assert_no_exception(page)
 
 
@@ -94,8 +84,7 @@ def test_csv_upload_errors_are_shown_and_a_good_file_trains(page, app_url):
     assert "Ignored URL parameter" not in page.locator('[data-testid="stMain"]').inner_text()
     wait_for_new_plane(page, before)
     page.get_by_role("button", name="Step").click()
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === '1')")
+    wait_for_epoch(page, 1)
     assert_no_exception(page)
 
 

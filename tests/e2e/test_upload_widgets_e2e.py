@@ -21,7 +21,8 @@ import time
 import urllib.request
 
 import pytest
-from conftest import ROOT, SERVER_START_TIMEOUT, assert_no_exception, free_port, stop_server, wait_for_app
+from conftest import (ROOT, SERVER_START_TIMEOUT, assert_no_exception, free_port, navigate, stop_server,
+                      wait_for_app)
 from playwright.sync_api import expect
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
@@ -91,12 +92,11 @@ def test_an_upload_during_the_first_run_back_from_another_page_keeps_the_feature
     settle(page, "Problem:")
     expect(feature_box(page, "X₁")).to_be_checked()
 
-    nav = page.locator('[data-testid="stSidebarNav"]')
-    nav.get_by_text("Lessons", exact=True).click()
+    navigate(page, "Lessons")
     expect(page.locator("h1", has_text="Lessons")).to_be_visible(timeout=WAIT)
     page.wait_for_selector(RUNNING, state="detached", timeout=WAIT)
 
-    nav.get_by_text("Playground", exact=True).click()
+    navigate(page, "Playground")
     # The uploader is drawn before the feature checkboxes: upload as soon as it is there.
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').wait_for(state="attached", timeout=WAIT)
     upload(page, "first.csv", csv(120))
@@ -135,13 +135,12 @@ def test_a_second_request_during_the_first_run_back_from_another_page_keeps_the_
     page.goto(app_url)
     wait_for_app(page)
     settle(page, "Problem:")
-    nav = page.locator('[data-testid="stSidebarNav"]')
     for after_ms in [x / 2 for x in range(2, 20)] * 2:  # the window is a few ms, some ms after the request
-        nav.get_by_text("Lessons", exact=True).click()
+        navigate(page, "Lessons")
         expect(page.locator("h1", has_text="Lessons")).to_be_visible(timeout=WAIT)
         page.wait_for_selector(RUNNING, state="detached", timeout=WAIT)
         again["after_ms"] = after_ms
-        nav.get_by_text("Playground", exact=True).click()
+        navigate(page, "Playground")
         settle(page, "Problem:")
         expect(feature_box(page, "X₁"), f"second request {after_ms} ms later").to_be_checked(timeout=5000)
         expect(feature_box(page, "X₂"), f"second request {after_ms} ms later").to_be_checked(timeout=5000)

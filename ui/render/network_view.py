@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ui.core import limits
 from ui.core.data import features
 from ui.render import charts
 
@@ -96,7 +97,8 @@ def diagram(active_features, units: list[int], activations: list[str], kind: str
     return {"features": names, "active": [names.index(n) for n in active_features], "columns": columns,
             "tile_resolution": tile_resolution(len(names) + sum(units)), "legend": legend(kind),
             "selected": list(selected) if selected is not None else None,
-            "editable": dict(editable or {"features": True, "layers": True})}
+            "editable": dict(editable or {"features": True, "layers": True}),
+            "limits": {"layers": limits.MAX_HIDDEN_LAYERS, "neurons": limits.MAX_NEURONS}}
 
 
 def legend(kind: str) -> str:

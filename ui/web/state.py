@@ -55,6 +55,7 @@ def feature_key(name: str) -> str:
 # --- the live view (ui/web/playground/live.py) -----------------------------------------------------------------
 PACING_ID = "pg_pacing_id"  # an opaque id for this session's share of the server
 EVERY_ACTIVATION = "pg_every_activation"  # the one-activation-for-all widget (controls)
+SETUP_CHANGED = "pg_setup_changed"  # a diagram click changed the setup: the next tick reruns the app
 LIVE_VIEW = "pg_live_view"  # the live view; its "action" trigger: a click on the diagram
 LIVE_FRAME = "pg_frame"  # ticks drawn in this session, so heavy panels can redraw every k-th tick
 HEALTH = "pg_health"  # (run, epoch, hints): the last training-health check of the main view

@@ -361,27 +361,30 @@ def _set_every_activation() -> None:
 
 
 # --- clicks on the live view's diagram -----------------------------------------------------------------------
-def set_features(names) -> None:
-    """Switch the inputs to exactly ``names`` (a click on an input node), unless the lesson keeps them."""
+def set_features(names) -> bool:
+    """Switch the inputs to exactly ``names`` (a click on an input node), unless the lesson keeps them.
+    Whether anything was set."""
     if not (isinstance(names, list) and names and all(isinstance(n, str) and n in features.FEATURES for n in names)):
-        return
+        return False
     if classroom().is_locked("features") or classroom().is_hidden("features"):
         state.notify("This lesson keeps its inputs as they are.")
-        return
+        return False
     for name in features.FEATURES:
         st.session_state[feature_key(name)] = name in names
     _changed()
+    return True
 
 
-def set_hidden_units(units) -> None:
+def set_hidden_units(units) -> bool:
     """Make the hidden layers ``units`` neurons wide (a click on + or − on the diagram): sizes clamped to the
-    limits, a new layer with the activation of the one before it, unless the lesson keeps the network."""
+    limits, a new layer with the activation of the one before it, unless the lesson keeps the network.
+    Whether anything was set."""
     if not (isinstance(units, list) and len(units) <= limits.MAX_HIDDEN_LAYERS and
             all(type(u) is int for u in units)):
-        return
+        return False
     if classroom().is_locked("layers") or classroom().is_hidden("layers"):
         state.notify("This lesson keeps its network as it is.")
-        return
+        return False
     ss = st.session_state
     before = int(ss.get(state.N_LAYERS, 0))
     for i, u in enumerate(units):
@@ -390,3 +393,4 @@ def set_hidden_units(units) -> None:
             ss[act_key(i)] = ss.get(act_key(before - 1), "tanh") if before else "tanh"
     ss[state.N_LAYERS] = len(units)
     _changed()
+    return True

@@ -44,7 +44,7 @@ def run_controls(run: PlaygroundRun) -> None:
 
 def problem_caption(run: PlaygroundRun) -> None:
     d = run.data
-    st.caption(f"**{problem_text(d)}** · {len(d.y_train)} training and {len(d.y_test)} test points · "
+    st.caption(f"Problem: **{problem_text(d)}** · {len(d.y_train)} training and {len(d.y_test)} test points · "
                f"loss: {run.model.loss.name.replace('_', ' ')}", help=f"The model: `{run.model!r}`")
 
 
@@ -58,15 +58,15 @@ def view_options(row) -> None:
 
 def diagram_action() -> None:
     """A click on the live view's diagram (its "action" trigger): switch inputs, resize the hidden layers, or
-    inspect a neuron. Whatever arrives is checked: the values are targets, clamped like any other input."""
+    inspect a neuron. Whatever arrives is checked: the values are targets, clamped like any other input.
+    The view lives in the live fragment, so a click reruns only that; a change of setup asks for the app."""
     action = (st.session_state.get(state.LIVE_VIEW) or {}).get("action")
     if not (isinstance(action, list) and action):
         return
     kind, args = action[0], action[1:]
-    if kind == "features" and len(args) == 1:
-        controls.set_features(args[0])
-    elif kind == "network" and len(args) == 1:
-        controls.set_hidden_units(args[0])
+    if kind in ("features", "network") and len(args) == 1:
+        if (controls.set_features if kind == "features" else controls.set_hidden_units)(args[0]):
+            st.session_state[state.SETUP_CHANGED] = True
     elif kind == "pick":
         inside.pick(args)
 
@@ -76,6 +76,8 @@ def training_panel() -> None:
 
 
 def _tick() -> None:
+    if st.session_state.pop(state.SETUP_CHANGED, False):
+        st.rerun(scope="app")  # a click on the diagram changed the setup: the whole page, not just this view
     started = time.thread_time()  # this thread's CPU time: the frame's real cost, not time spent waiting
     _draw_frame()
     if state.LOOP.playing:
@@ -128,7 +130,6 @@ def view_net(run: PlaygroundRun) -> dict:
             "layers": not (room.is_locked("layers") or room.is_hidden("layers"))}
     net["diagram"] = network_view.diagram(run.config.features, *dense, run.data.kind,
                                           selected=inside.selected_column_row(run), editable=free)
-    net["diagram"]["limits"] = {"layers": limits.MAX_HIDDEN_LAYERS, "neurons": limits.MAX_NEURONS}
     return net
 
 

@@ -93,3 +93,9 @@ def test_every_frame_of_a_tick_shows_the_scores_of_its_own_weights(make_run):
         assert frames[-1]["Train loss"] == live.fmt(run.scores().loss)  # the History's entry is these weights'
         assert frames[-1]["Test accuracy"] == live.fmt(run.scores().val_score)
     assert [f["Epoch"] for f in frames] == ["4", "8", "12"]
+
+
+def test_a_change_of_setup_asks_for_the_whole_page_and_a_pick_does_not(session):
+    assert session("network", [3]).pop(state.SETUP_CHANGED)
+    assert state.SETUP_CHANGED not in session("pick", 1, 0)
+    assert state.SETUP_CHANGED not in session("network", ["3"])  # refused: nothing to redraw

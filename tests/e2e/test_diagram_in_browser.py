@@ -1,0 +1,213 @@
+"""The network in the live view, in real Chromium: every node's heatmap is what nnlib computes, coloured by the
+rules of ui/render/network_view.py; the whole view fits the first screen on a laptop and a desktop, and a
+phone's width; while playing the neurons and the boundary change together, Pause stops all of it, and a
+neuron's tile is nnlib's output for the epoch in the bar; + / − and a click on an input change the network."""
+
+import base64
+import json
+
+import numpy as np
+import pytest
+from conftest import LIVE_ROOT, epoch_on_screen, mount, wait_for_app, wait_for_epoch
+from playwright.sync_api import expect
+
+import nnlib
+from ui.core import health
+from ui.core.config import DEFAULT
+from ui.core.data import features
+from ui.core.run import History, PlaygroundRun, grid_points, make_data
+from ui.render import charts, network_view
+
+CASES = {  # name: (features, [(units, activation), ...], kind, classes)
+    "binary, three features": (("x1", "x2", "x1sq"), [(5, "relu"), (4, "tanh"), (1, "sigmoid")], "binary", 2),
+    "4 classes": (("x1", "x2"), [(3, "elu")] * 2 + [(4, "softmax")], "multiclass", 4),
+    "regression, big network": (("x1", "x2", "sinx1"), [(16, "tanh")] * 5 + [(1, "linear")], "regression", 1),
+    "no hidden layer": (("x1sq", "x2sq"), [(1, "sigmoid")], "binary", 2),
+}
+TILES = """(root) => { const s = root.state, out = {};
+  for (const [key, tile] of Object.entries(s.tiles)) out[key] = Array.from(tile.getContext('2d')
+    .getImageData(0, 0, tile.width, tile.height).data);
+  return {tiles: out, scale: s.values.scale, res: s.values.res, epoch: s.epoch,
+          layers: s.values.layers.map((a) => Array.from(a, (v) => (Number.isFinite(v) ? v : null))), params: s.data.frames.length
+          && s.params ? btoa(String.fromCharCode(...new Uint8Array(s.params.buffer))) : null}; }"""
+
+
+def model_for(feature_names, layers, seed: int = 4):
+    model = nnlib.Sequential([nnlib.Dense(units, activation=act) for units, act in layers], seed=seed)
+    model.build((None, len(feature_names)))
+    rng = np.random.default_rng(seed)
+    model.set_weights([w + rng.standard_normal(w.shape) for w in model.get_weights()])
+    return model
+
+
+def view_payload(model, feature_names, kind, n_classes) -> dict:
+    data = make_data(DEFAULT)
+    dense = [layer for layer in model.layers if layer.kind == "Dense"]
+    net = charts.plane_net(model, feature_names, kind, n_classes, 40)
+    net["diagram"] = network_view.diagram(feature_names, [d.units for d in dense],
+                                          [d.activation.name for d in dense], kind)
+    return charts.live_view_payload(frames=[charts.frame(7, model, [("Epoch", "7")])], net=net, data=data,
+                                    history=History(), score_label="accuracy")
+
+
+def expected_tiles(model, feature_names, kind, n_classes, res) -> dict[str, np.ndarray]:
+    """Every node's tile as nnlib and network_view.tile_rgb make it: "column,row" -> (res², 3) uint8."""
+    points = grid_points(res)
+    every = features.expand(points, list(features.FEATURES))
+    outputs = health.dense_outputs(model, features.expand(points, feature_names))
+    scale = network_view.activation_scale(outputs[:-1])
+    tiles = {f"0,{r}": network_view.tile_rgb(every[:, r], "input", kind, scale, r, n_classes)
+             for r in range(every.shape[1])}
+    for layer, out in enumerate(outputs, 1):
+        column = "output" if layer == len(outputs) else "hidden"
+        for unit in range(out.shape[1]):
+            tiles[f"{layer},{unit}"] = network_view.tile_rgb(out[:, unit], column, kind, scale, unit, n_classes)
+    return {key: rgb.round().astype(np.uint8) for key, rgb in tiles.items()}, scale
+
+
+def rgb_of(rgba: list[int]) -> np.ndarray:
+    return np.array(rgba, dtype=np.uint8).reshape(-1, 4)[:, :3]
+
+
+def assert_same_picture(seen: list[int], expected: np.ndarray, node: str) -> None:
+    """The tile's colours are the rule's, to the unit: the browser's sums differ from NumPy's in the last bit
+    (1e-16), which can tip a channel that lands on .5 to the next integer, and nothing more."""
+    diff = np.abs(rgb_of(seen).astype(int) - expected.astype(int))
+    assert diff.max() <= 1 and (diff > 0).mean() < 0.005, f"node {node}: {diff.max()}, {(diff > 0).sum()} channels"
+
+
+def assert_same_values(seen: list[list], outputs: list[np.ndarray]) -> None:
+    for layer, (js, py) in enumerate(zip(seen, outputs), 1):
+        np.testing.assert_allclose(np.array(js, dtype=float).reshape(py.shape), py, rtol=1e-12, atol=1e-12,
+                                   err_msg=f"layer {layer}")
+
+
+@pytest.fixture
+def blank(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_content("<html><body style='margin:0'></body></html>")
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_node_heatmap_equals_nnlib_pixel_by_pixel(blank, name):
+    feature_names, layers, kind, n_classes = CASES[name]
+    model = model_for(feature_names, layers)
+    mount(blank, "liveview", view_payload(model, feature_names, kind, n_classes), "nnpg-live")
+    seen = blank.evaluate(f"() => ({TILES})(document.querySelector('.nnpg-live'))")
+    expected, scale = expected_tiles(model, feature_names, kind, n_classes, seen["res"])
+    assert seen["scale"] == scale
+    assert sorted(seen["tiles"]) == sorted(expected)  # a tile for every feature, neuron and output
+    assert_same_values(seen["layers"], health.dense_outputs(model, features.expand(grid_points(seen["res"]),
+                                                                                  feature_names)))
+    for key, rgb in expected.items():
+        assert_same_picture(seen["tiles"][key], rgb, key)
+    assert len(np.unique(rgb_of(seen["tiles"]["1,0"]), axis=0)) > 5  # a picture, not one flat colour
+
+
+# --- in the app ----------------------------------------------------------------------------------------------
+def live_root(page, script: str):
+    return page.evaluate(f"() => ({script})(({LIVE_ROOT})())")
+
+
+def open_playground(browser, app_url, width, height, touch=False, query=""):
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{app_url}/{query}")
+    wait_for_app(page)
+    page.locator(".nnpg-live .bar [data-label=Epoch]").wait_for()
+    page.wait_for_timeout(500)
+    return context, page
+
+
+PARTS = (".bar", "canvas.diagram", "canvas.plane", "canvas.curves")
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (1400, 1000)])
+def test_the_whole_view_is_in_the_first_screen(browser, app_url, width, height):
+    context, page = open_playground(browser, app_url, width, height)
+    try:
+        for part in PARTS:
+            box = page.locator(f".nnpg-live {part}").first.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, (part, box)
+            assert box["y"] >= 0 and box["y"] + box["height"] <= height, (part, box)
+        assert page.evaluate("window.scrollY") == 0
+        assert page.get_by_role("button", name="Play", exact=True).bounding_box()["y"] < height
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_plane_comes_first_then_the_network_and_a_tap_shows_a_neurons_values(browser, app_url):
+    context, page = open_playground(browser, app_url, 390, 844, touch=True)
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        plane, diagram = (page.locator(f".nnpg-live canvas.{c}").bounding_box() for c in ("plane", "diagram"))
+        assert plane["y"] < 844 and plane["y"] + plane["height"] <= diagram["y"]
+        x, y = live_root(page, "(root) => { const n = root.state.layout.byColumn[1][0]; return [n.x, n.y]; }")
+        page.locator(".nnpg-live canvas.diagram").tap(position={"x": x, "y": y})
+        expect(page.locator(".nnpg-live .ntip")).to_contain_text("layer 1, neuron 1")
+    finally:
+        context.close()
+
+
+def default_run_at(epoch: int) -> PlaygroundRun:
+    run = PlaygroundRun(DEFAULT, make_data(DEFAULT))
+    while run.epoch < epoch:
+        run.train(epoch - run.epoch)
+    return run
+
+
+def test_playing_moves_neurons_and_boundary_together_and_pause_stops_them_all(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page)
+    page.get_by_role("button", name="Play", exact=True).click()
+    wait_for_epoch(page, 40)
+    plane = "(root) => root.querySelector('canvas.plane').toDataURL()"
+    first, first_plane = live_root(page, TILES), live_root(page, plane)
+    wait_for_epoch(page, first["epoch"] + 40)
+    second, second_plane = live_root(page, TILES), live_root(page, plane)
+    assert second["tiles"]["1,0"] != first["tiles"]["1,0"] and second_plane != first_plane
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_timeout(1500)
+    paused, paused_plane = live_root(page, TILES), live_root(page, plane)
+    page.wait_for_timeout(1500)
+    assert live_root(page, TILES) == paused and live_root(page, plane) == paused_plane  # nothing moves
+    epoch = epoch_on_screen(page)
+    assert paused["epoch"] == epoch
+    # the tiles on screen are nnlib's outputs of the weights at the epoch in the bar, trained here again
+    run = default_run_at(epoch)
+    sent = np.frombuffer(base64.b64decode(paused["params"]), dtype="<f8")
+    np.testing.assert_array_equal(sent, np.frombuffer(base64.b64decode(charts.model_params(run.model)), dtype="<f8"))
+    expected, _ = expected_tiles(run.model, DEFAULT.features, "binary", 2, paused["res"])
+    assert_same_values(paused["layers"], health.dense_outputs(
+        run.model, features.expand(grid_points(paused["res"]), DEFAULT.features)))
+    for key in ("1,0", "2,1", "3,0"):
+        assert_same_picture(paused["tiles"][key], expected[key], key)
+
+
+def hidden_sizes(page) -> list[int]:
+    return live_root(page, "(root) => root.state.data.net.diagram.columns.filter((c) => c.kind === 'hidden')"
+                           ".map((c) => c.labels.length)")
+
+
+def test_plus_minus_and_a_click_on_an_input_change_the_network(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page)
+    page.locator(".nnpg-live .bar [data-label=Epoch]").wait_for()
+    assert hidden_sizes(page) == list(DEFAULT.layers)
+    page.locator(".nnpg-live button[data-act='units-plus-0']").click()
+    page.locator(".nnpg-live button[data-act='units-plus-0']").click()  # before the server answered the first
+    page.wait_for_function(f"() => ({LIVE_ROOT})().state.data.net.diagram.columns[1].labels.length === 6")
+    page.locator(".nnpg-live button[data-act='layers-plus']").click()
+    page.wait_for_function(f"() => ({LIVE_ROOT})().state.data.net.diagram.columns.length === 5")
+    assert hidden_sizes(page) == [6, 2, 2]
+    expect(page.get_by_role("spinbutton", name="Hidden layers")).to_have_value("3")
+    x, y = live_root(page, "(root) => { const n = root.state.layout.byColumn[0][2]; return [n.x, n.y]; }")  # X₁²
+    page.locator(".nnpg-live canvas.diagram").click(position={"x": x, "y": y})
+    page.wait_for_function(f"() => ({LIVE_ROOT})().state.data.net.features.includes('x1sq')")
+    expect(page.locator('[data-testid="stSidebar"]').get_by_role("checkbox", name="X₁²", exact=True)).to_be_checked()
+    assert "layers=6%2C2%2C2" in page.url or "layers=6,2,2" in page.url  # a shared link carries the change
+    json.dumps(live_root(page, "(root) => root.state.data.net"))
