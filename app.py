@@ -8,15 +8,20 @@ someone opens a page. Each session then runs this file as its script, with ``__n
 import contextlib
 import importlib
 import pkgutil
+from pathlib import Path
 
 import streamlit as st
+
+
+FAVICON = str(Path(__file__).parent / "ui" / "web" / "components" / "favicon.png")
 
 
 def navigation() -> None:
     from ui.web import routing
 
     routing.app_ran()
-    st.set_page_config(page_title="NumPy Neural Playground", page_icon=":material/neurology:", layout="wide")
+    # A file of our own: a Material page_icon is fetched by the browser from fonts.gstatic.com.
+    st.set_page_config(page_title="NumPy Neural Playground", page_icon=FAVICON, layout="wide")
     # Material icons, not emoji: the font ships with Streamlit (emoji showed as boxes where no emoji font
     # is installed), and an emoji made Streamlit load its emoji catalogue, 0.1 s of the first render.
     pages = {

@@ -106,3 +106,14 @@ def test_uploads_of_every_kind_in_a_row_keep_the_automatic_loss(page, app_url):
     assert "does not fit" not in main, main
     assert "loss: binary crossentropy" in page.get_by_text("Problem: binary").inner_text()
     assert_no_exception(page)
+
+
+def test_the_page_fetches_nothing_from_another_host(page, app_url):
+    """The favicon was a Material icon, which the browser fetched from fonts.gstatic.com."""
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(app_url)
+    wait_for_app(page)
+    page.wait_for_timeout(1000)
+    outside = [url for url in asked if not url.startswith((app_url, "data:", "blob:"))]
+    assert asked and not outside, outside

@@ -51,7 +51,7 @@ def problem_caption(run: PlaygroundRun) -> None:
 def view_options(row) -> None:
     """Drawn outside the live fragment: a toggle is a full rerun, and ticks stay light."""
     room = controls.classroom()
-    for name, label in zip(controls.VIEW_SETTINGS, ("Test data", "Discretize", "Log loss")):
+    for name, label in zip(controls.VIEW_SETTINGS, ("Show test data", "Discretize", "Log-scale loss")):
         if not room.is_hidden(name):
             row.toggle(label, key=state.widget_key(name), on_change=state.LOOP.touch)
 
