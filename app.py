@@ -12,7 +12,6 @@ from pathlib import Path
 
 import streamlit as st
 
-
 FAVICON = str(Path(__file__).parent / "ui" / "web" / "components" / "favicon.png")
 
 

@@ -41,7 +41,7 @@ from first_render import VIEWPORT, first_render, new_visitor, report  # noqa: E4
 # the last one seen is a new frame (a frame replaced before the screen showed it is not counted).
 WATCHER_JS = """
 () => {
-  const shown = (%s);
+  const shown = (SHOWN_EPOCH);
   window.__frames = 0; window.__epochs = [];
   const hook = () => {
     const value = shown();
@@ -54,7 +54,7 @@ WATCHER_JS = """
   };
   hook();
 }
-""" % SHOWN_EPOCH
+""".replace("SHOWN_EPOCH", SHOWN_EPOCH)
 
 
 def open_inside(page, tab: str) -> None:

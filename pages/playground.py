@@ -1,6 +1,5 @@
 """The Playground: pick data, features and a network, press Play, and watch it learn."""
 
-import streamlit as st
 
 from ui.web import lessons as lessons_page
 from ui.web import routing, state

@@ -119,16 +119,19 @@ def wait_for_app(page) -> None:
 # The epoch in the Playground's bar as a user reads it; -1 before the first frame. The view lives in a
 # component's shadow root, out of document.querySelector's reach, so the host is looked up (and kept).
 LIVE_ROOT = """() => {
-  const find = () => [...document.querySelectorAll('*')].find((el) => el.shadowRoot && el.shadowRoot.querySelector('.nnpg-live'));
+  const find = () => [...document.querySelectorAll('*')]
+    .find((el) => el.shadowRoot && el.shadowRoot.querySelector('.nnpg-live'));
   if (!window.__nnpgHost || !window.__nnpgHost.isConnected) window.__nnpgHost = find();
-  return window.__nnpgHost ? window.__nnpgHost.shadowRoot.querySelector('.nnpg-live') : document.querySelector('.nnpg-live'); }"""
-SHOWN_EPOCH = """() => {
-  const root = (%s)(), item = root && root.querySelector('.bar [data-label=Epoch] b');
-  return item ? parseInt(item.textContent.replace(/,/g, ''), 10) : -1; }""" % LIVE_ROOT
+  const host = window.__nnpgHost;
+  return host ? host.shadowRoot.querySelector('.nnpg-live') : document.querySelector('.nnpg-live'); }"""
+SHOWN_EPOCH = f"""() => {{
+  const root = ({LIVE_ROOT})(), item = root && root.querySelector('.bar [data-label=Epoch] b');
+  return item ? parseInt(item.textContent.replace(/,/g, ''), 10) : -1; }}"""
 
 
 SECTION_OF = {"Playground": "Explore", "Lessons": "Explore", "Compare runs": "Experiment", "Sweeps": "Experiment",
-              "Backprop, step by step": "Learn", "Digits (the tutorial's model)": "Learn", "Activation explorer": "Learn"}
+              "Backprop, step by step": "Learn", "Digits (the tutorial's model)": "Learn",
+              "Activation explorer": "Learn"}
 
 
 def navigate(page, title: str) -> None:

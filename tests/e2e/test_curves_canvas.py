@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,6 +19,7 @@ import nnlib
 from ui.core.config import DEFAULT
 from ui.core.run import History, make_data
 from ui.render import charts, network_view
+
 
 @pytest.fixture
 def blank(browser):

@@ -21,15 +21,16 @@ from ui.render import charts, network_view
 CASES = {  # name: (features, [(units, activation), ...], kind, classes)
     "binary, three features": (("x1", "x2", "x1sq"), [(5, "relu"), (4, "tanh"), (1, "sigmoid")], "binary", 2),
     "4 classes": (("x1", "x2"), [(3, "elu")] * 2 + [(4, "softmax")], "multiclass", 4),
-    "regression, big network": (("x1", "x2", "sinx1"), [(16, "tanh")] * 5 + [(1, "linear")], "regression", 1),
+    "regression, big network": (("x1", "x2", "sinx1"), [(16, "tanh")] * 5 + [(1, "linear")], "regression",
+                                1),
     "no hidden layer": (("x1sq", "x2sq"), [(1, "sigmoid")], "binary", 2),
 }
 TILES = """(root) => { const s = root.state, out = {};
   for (const [key, tile] of Object.entries(s.tiles)) out[key] = Array.from(tile.getContext('2d')
     .getImageData(0, 0, tile.width, tile.height).data);
   return {tiles: out, scale: s.values.scale, res: s.values.res, epoch: s.epoch,
-          layers: s.values.layers.map((a) => Array.from(a, (v) => (Number.isFinite(v) ? v : null))), params: s.data.frames.length
-          && s.params ? btoa(String.fromCharCode(...new Uint8Array(s.params.buffer))) : null}; }"""
+          layers: s.values.layers.map((a) => Array.from(a, (v) => (Number.isFinite(v) ? v : null))),
+          params: btoa(String.fromCharCode(...new Uint8Array(s.params.buffer)))}; }"""
 
 
 def model_for(feature_names, layers, seed: int = 4):

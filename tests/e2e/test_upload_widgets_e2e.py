@@ -21,8 +21,7 @@ import time
 import urllib.request
 
 import pytest
-from conftest import (ROOT, SERVER_START_TIMEOUT, assert_no_exception, free_port, navigate, stop_server,
-                      wait_for_app)
+from conftest import ROOT, SERVER_START_TIMEOUT, assert_no_exception, free_port, navigate, stop_server, wait_for_app
 from playwright.sync_api import expect
 from streamlit.proto.BackMsg_pb2 import BackMsg
 

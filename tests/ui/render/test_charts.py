@@ -60,7 +60,8 @@ def payload(dataset="circle", epochs=0, **kwargs):
         history.val_loss.append(float("nan") if e == epochs - 1 else 1.2 / (e + 1))
         history.score.append(0.5)
         history.val_score.append(0.5)
-    return data, charts.live_view_payload(frames=[{"epoch": epochs, "params": "AAAA", "shown": []}], net={}, data=data, history=history,
+    frames = [{"epoch": epochs, "params": "AAAA", "shown": []}]
+    return data, charts.live_view_payload(frames=frames, net={}, data=data, history=history,
                                           score_label="accuracy", **kwargs)
 
 
