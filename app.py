@@ -63,5 +63,6 @@ else:
     from starlette.middleware import Middleware
 
     from ui.core import pacing
+    from ui.web import canvas
 
-    app = st.App(__file__, lifespan=warm_up, middleware=[Middleware(pacing.PageLoads)])
+    app = st.App(__file__, lifespan=warm_up, routes=[canvas.route()], middleware=[Middleware(pacing.PageLoads)])

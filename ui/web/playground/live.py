@@ -37,7 +37,7 @@ def run_controls(run: PlaygroundRun) -> None:
                        reset_help="Fresh weights from the same seed (epoch 0).")
     view_options(row)
     row.space("stretch")
-    row.download_button("Download data (CSV)", data=lambda: exports.data_to_csv(run.data),
+    row.download_button("Data", icon=":material/download:", data=lambda: exports.data_to_csv(run.data),
                         file_name="playground-data.csv", mime="text/csv",
                         help="Train and test points as x1, x2, label: edit them and upload them again.")
 
