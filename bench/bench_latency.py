@@ -18,14 +18,14 @@ import argparse
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(ROOT))
 
-from conftest import (CHROMIUM, CHROMIUM_ARGS, LIVE_ROOT, SHOWN_EPOCH, free_port, navigate,  # noqa: E402
-                      start_server, stop_server)
+from conftest import CHROMIUM, CHROMIUM_ARGS, LIVE_ROOT, SHOWN_EPOCH, free_port, navigate, start_server, stop_server  # noqa: E402
 
 UNITS_JS = f"() => ({LIVE_ROOT})().state.data.net.diagram.columns[1].labels.length"
 FEATURES_JS = f"() => ({LIVE_ROOT})().state.data.net.features.length"
@@ -55,10 +55,11 @@ def measure(page, repeats: int) -> dict[str, list[float]]:
                                  f"({SHOWN_EPOCH})() === {epoch + 1}"))
         units, sign = page.evaluate(UNITS_JS), "plus" if i % 2 == 0 else "minus"
         button = page.locator(f".nnpg-live button[data-act='units-{sign}-0']")
-        out["neuron + / −"].append(timed(page, button.click, f"({UNITS_JS})() === {units + (1 if sign == 'plus' else -1)}"))
+        wanted = units + (1 if sign == "plus" else -1)
+        out["neuron + / −"].append(timed(page, button.click, f"({UNITS_JS})() === {wanted}"))
         count = page.evaluate(FEATURES_JS)
-        where = node_position(page, 0, 2)
-        out["input on / off"].append(timed(page, lambda: diagram.click(position=where), f"({FEATURES_JS})() !== {count}"))
+        click_input = partial(diagram.click, position=node_position(page, 0, 2))
+        out["input on / off"].append(timed(page, click_input, f"({FEATURES_JS})() !== {count}"))
         target = "relu" if i % 2 == 0 else "tanh"
         page.get_by_role("combobox", name="Activation (every hidden layer)").click()
         option = page.get_by_role("option", name=target, exact=True)

@@ -199,15 +199,7 @@ function headerClick(root, e) {
 // The pointer over the diagram, by mouse or touch: a tip, and the hovered node drawn over the whole plane.
 function followOnDiagram(root) {
   const canvas = root.querySelector(".diagram");
-  const follow = (e) => {
-    const r = canvas.getBoundingClientRect();
-    root.state.netHover = { x: e.clientX - r.left, y: e.clientY - r.top };
-    netTip(root);
-    drawPlane(root);
-  };
-  canvas.addEventListener("pointermove", follow);
-  canvas.addEventListener("pointerdown", follow);
-  canvas.addEventListener("pointerleave", () => { root.state.netHover = null; netTip(root); drawPlane(root); });
+  followPointer(root, canvas, "netHover", () => { netTip(root); drawPlane(root); });
   canvas.addEventListener("click", () => {
     const s = root.state, hit = diagramHit(s, s.netHover), dg = s.data.net.diagram;
     if (!hit || !hit.node) return;
@@ -259,15 +251,20 @@ function drawPlane(root) {
 
 // The pointer over the plane, by mouse or by touch (a tap shows what hovering shows).
 function followOnPlane(root) {
-  const plane = root.querySelector(".plane");
+  followPointer(root, root.querySelector(".plane"), "planeHover", () => planeTip(root));
+}
+
+// Keep the pointer's place on `canvas` in root.state[key] (null once it leaves), by mouse or touch, and
+// call `moved` after each change.
+function followPointer(root, canvas, key, moved) {
   const follow = (e) => {
-    const r = plane.getBoundingClientRect();
-    root.state.planeHover = { x: e.clientX - r.left, y: e.clientY - r.top };
-    planeTip(root);
+    const r = canvas.getBoundingClientRect();
+    root.state[key] = { x: e.clientX - r.left, y: e.clientY - r.top };
+    moved();
   };
-  plane.addEventListener("pointermove", follow);
-  plane.addEventListener("pointerdown", follow);
-  plane.addEventListener("pointerleave", () => { root.state.planeHover = null; planeTip(root); });
+  canvas.addEventListener("pointermove", follow);
+  canvas.addEventListener("pointerdown", follow);
+  canvas.addEventListener("pointerleave", () => { root.state[key] = null; moved(); });
 }
 
 // The network's output at the grid point under the pointer, from the frame on screen.
