@@ -123,6 +123,19 @@ def model_params(model) -> str:
     return base64.b64encode(np.concatenate(parts).astype("<f8").tobytes()).decode("ascii")
 
 
+FULL_PLANE_MACS = 400  # up to this many multiply-adds per grid point, the view computes the plane at full size
+
+
+def plane_resolution(model, n_features: int, full: int) -> int:
+    """The grid the view computes the plane on: ``full`` points a side, or half that for a network whose forward
+    pass is costlier per point than FULL_PLANE_MACS (6 layers of 16 take 1,328 a point: 60 ms a 100 x 100
+    frame in Chromium, 15 ms at 50 x 50, drawn smoothed to the same size)."""
+    fan_in, macs = n_features, 0
+    for layer in _dense_layers(model):
+        macs, fan_in = macs + fan_in * layer.units, layer.units
+    return full if macs <= FULL_PLANE_MACS else full // 2
+
+
 def plane_net(model, feature_names, kind: str, n_classes: int, resolution: int) -> dict:
     """What the view needs besides the weights to compute the plane as ``model.predict`` on the grid and to
     colour it as ``output_rgb``: the features, each Dense layer's units and activation, and the colours."""

@@ -145,3 +145,10 @@ def test_a_non_finite_output_is_painted_as_no_value_not_as_a_class(kind, output)
 def test_curves_keep_five_significant_digits_so_tiny_losses_reach_a_log_axis():
     """Rounding to 5 decimals sent every loss below 5e-6 as 0 (issue 14: log scale drew nothing)."""
     assert charts._series([1.234567e-11, 0.5, float("nan")], np.arange(3)) == [1.2346e-11, 0.5, None]
+
+
+def test_a_costly_network_gets_a_coarser_plane_and_the_default_the_full_one(make_run):
+    default = make_run()
+    deep = make_run(dataset="spiral", layers=(16,) * 6, activations=("tanh",) * 6)
+    assert charts.plane_resolution(default.model, 2, 100) == 100
+    assert charts.plane_resolution(deep.model, 2, 100) == 50

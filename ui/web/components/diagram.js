@@ -45,17 +45,18 @@ function tileRgba(v, kind, column, scale, unit, colours) {
   const rgba = new Uint8ClampedArray(v.length * 4), multi = column === "output" && kind === "multiclass";
   let peak = 1e-12;
   if (column === "input") for (const x of v) if (Number.isFinite(x)) peak = Math.max(peak, Math.abs(x));
-  const cls = colours.classes[unit % colours.classes.length];
-  for (let p = 0; p < v.length; p++) {
+  const cls = colours.classes[unit % colours.classes.length], none = colours.no_value, c = [0, 0, 0];
+  for (let p = 0, q = 0; p < v.length; p++, q += 4) {
     const x = v[p];
-    let c;
-    if (!Number.isFinite(x)) c = colours.no_value;
-    else if (multi) { const q = Math.min(Math.max(x, 0), 1); c = cls.map((u) => 255 + (u - 255) * q); }
-    else {
+    if (!Number.isFinite(x)) { c[0] = none[0]; c[1] = none[1]; c[2] = none[2]; }
+    else if (multi) {
+      const u = Math.min(Math.max(x, 0), 1);
+      for (let ch = 0; ch < 3; ch++) c[ch] = 255 + (cls[ch] - 255) * u;
+    } else {
       const t = column === "input" ? x / peak : column === "hidden" ? x / scale : kind === "binary" ? 2 * x - 1 : x;
-      c = divergingRgb(t, colours);
+      divergingInto(c, t, colours);
     }
-    rgba.set([c[0], c[1], c[2], 255], p * 4);
+    rgba[q] = c[0]; rgba[q + 1] = c[1]; rgba[q + 2] = c[2]; rgba[q + 3] = 255;
   }
   return rgba;
 }

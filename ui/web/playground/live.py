@@ -119,7 +119,8 @@ def _plane_has_no_value(run: PlaygroundRun, scores: Scores) -> bool:
 
 
 def plane_net(run: PlaygroundRun) -> dict:
-    return charts.plane_net(run.model, run.config.features, run.data.kind, run.data.n_classes, limits.GRID_RESOLUTION)
+    resolution = charts.plane_resolution(run.model, len(run.config.features), limits.GRID_RESOLUTION)
+    return charts.plane_net(run.model, run.config.features, run.data.kind, run.data.n_classes, resolution)
 
 
 def view_net(run: PlaygroundRun) -> dict:
