@@ -111,18 +111,23 @@ function placeParts(root, box) {
   else { at(plane, "1", "1"); at(net, "1", "2"); at(curves, "1", "3"); }
 }
 
-// The epoch and scores of the frame on screen.
+// The epoch and scores of the frame on screen. The items are made once per set of labels; a frame only
+// changes their numbers (rebuilding them 25 times a second re-laid out the bar every frame).
 function drawBar(root) {
-  const bar = root.querySelector(".bar");
-  bar.replaceChildren(...(root.state.shown || []).map(([label, value]) => {
-    const item = document.createElement("span");
-    item.className = "item";
-    item.dataset.label = label;
-    item.innerHTML = "<span></span> <b></b>";
-    item.firstChild.textContent = label;
-    item.lastChild.textContent = value;
-    return item;
-  }));
+  const bar = root.querySelector(".bar"), shown = root.state.shown || [];
+  const labels = shown.map(([label]) => label).join("|");
+  if (bar.dataset.labels !== labels) {
+    bar.dataset.labels = labels;
+    bar.replaceChildren(...shown.map(([label]) => {
+      const item = document.createElement("span");
+      item.className = "item";
+      item.dataset.label = label;
+      item.innerHTML = "<span></span> <b></b>";
+      item.firstChild.textContent = label;
+      return item;
+    }));
+  }
+  shown.forEach(([, value], i) => { bar.children[i].lastChild.textContent = value; });
 }
 
 // The diagram's header: hidden layers − n +, the links/matrices switch; and − / + over each hidden layer.
