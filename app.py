@@ -63,6 +63,7 @@ else:
     from starlette.middleware import Middleware
 
     from ui.core import pacing
-    from ui.web import canvas
+    from ui.web import canvas, stats
 
-    app = st.App(__file__, lifespan=warm_up, routes=[canvas.route()], middleware=[Middleware(pacing.PageLoads)])
+    app = st.App(__file__, lifespan=warm_up, routes=[canvas.route(), stats.route()],
+                 middleware=[Middleware(pacing.PageLoads)])

@@ -7,8 +7,8 @@ and watches for --seconds:
                  than the one before counts one (a frame replaced before the screen showed it does not)
   epochs/s       how fast the epoch in the bar advances
   kB/frame       websocket bytes from the server per drawn frame
-  server CPU     the server process's CPU time per drawn frame, and apart from it the training's share:
-                 the same run's epochs timed in this process (epochs shown per frame x seconds per epoch)
+  server CPU     the server process's CPU time per drawn frame, and apart from it its runs' training, as
+                 the server counts them (/nnpg/stats: the training threads' own CPU time)
   first render   until the live view is mounted, from the navigation and from the server's answer: for
                  the first visitor of the fresh server, then for --visits new visitors (a fresh browser
                  each, one after another)
@@ -25,9 +25,13 @@ The network diagram is part of the live view itself: every frame repaints it wit
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import os
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,29 +67,19 @@ def open_inside(page, tab: str) -> None:
     page.wait_for_timeout(1000)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of process ``pid`` so far (Linux)."""
+def server_cpu(base_url: str, pid: int) -> tuple[float, float]:
+    """The server process's CPU seconds so far (from /proc): all of it, and its runs' training as the server
+    counts it (ui/web/stats.py; NaN for an app from before /nnpg/stats, an A/B's base)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    try:
+        with urllib.request.urlopen(f"{base_url}/nnpg/stats", timeout=10) as response:
+            return total, json.load(response)["training_cpu_seconds"]
+    except (urllib.error.HTTPError, json.JSONDecodeError):  # an older app answers with its page, or 404
+        return total, math.nan
 
 
-def seconds_per_epoch(query: str, epochs: int = 400) -> float:
-    """One epoch of the Playground's run for ``query``, timed here (the server's training share of a frame)."""
-    from urllib.parse import parse_qsl
-
-    from ui.core import config as cfg
-    from ui.core.run import PlaygroundRun, make_data
-
-    config, _ = cfg.from_query(dict(parse_qsl(query)))
-    run = PlaygroundRun(config, make_data(config))
-    run.train(20)  # warm up
-    start, done = time.thread_time(), 0
-    while done < epochs:
-        done += run.train(epochs - done)  # at most limits.MAX_EPOCHS_PER_FRAME a call
-    return (time.thread_time() - start) / done
-
-
-def measure(url: str, seconds: float, browser, server_pid: int,
+def measure(url: str, seconds: float, browser, server: tuple[str, int],
             inside: str | None = None) -> tuple[dict, tuple[float, float]]:
     received = {"bytes": 0}
 
@@ -100,10 +94,10 @@ def measure(url: str, seconds: float, browser, server_pid: int,
     page.evaluate(WATCHER_JS)
     page.get_by_role("button", name="Play").click()
     page.wait_for_timeout(1500)  # let the loop settle
-    frames0, bytes0, cpu0 = page.evaluate("window.__frames"), received["bytes"], cpu_seconds(server_pid)
+    frames0, bytes0, cpu0 = page.evaluate("window.__frames"), received["bytes"], server_cpu(*server)
     epochs0 = page.evaluate("window.__epochs.slice(-1)[0]")
     page.wait_for_timeout(seconds * 1000)
-    frames1, bytes1, cpu1 = page.evaluate("window.__frames"), received["bytes"], cpu_seconds(server_pid)
+    frames1, bytes1, cpu1 = page.evaluate("window.__frames"), received["bytes"], server_cpu(*server)
     epochs1 = page.evaluate("window.__epochs.slice(-1)[0]")
     if page.get_by_role("button", name="Pause").count():
         page.get_by_role("button", name="Pause").click()
@@ -113,8 +107,7 @@ def measure(url: str, seconds: float, browser, server_pid: int,
         "frames/s": f"{frames / seconds:.2f}",
         "epochs/s shown": f"{(epochs1[1] - epochs0[1]) / shown_seconds:.1f}",
         "kB/frame (websocket)": f"{(bytes1 - bytes0) / 1000 / max(frames, 1):.1f}",
-        "server CPU ms/frame": (cpu1 - cpu0) * 1000 / max(frames, 1),
-        "epochs/frame": (epochs1[1] - epochs0[1]) / max(frames, 1),
+        "server CPU ms/frame": [(after - before) * 1000 / max(frames, 1) for before, after in zip(cpu0, cpu1)],
     }
     return results, first_visit
 
@@ -134,9 +127,10 @@ def main() -> None:
     server = start_server(port, root=args.app)
     try:
         with sync_playwright() as pw:
-            url = f"http://127.0.0.1:{port}/" + (f"?{args.query}" if args.query else "")
+            base = f"http://127.0.0.1:{port}"
+            url = f"{base}/" + (f"?{args.query}" if args.query else "")
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            results, first_visit = measure(url, args.seconds, browser, server.pid, args.inside)
+            results, first_visit = measure(url, args.seconds, browser, (base, server.pid), args.inside)
             browser.close()
             visits = []
             for _ in range(args.visits):
@@ -144,8 +138,7 @@ def main() -> None:
                 visits.append(new_visitor(pw, CHROMIUM, CHROMIUM_ARGS, url))
     finally:
         stop_server(server)
-    cpu = results.pop("server CPU ms/frame")
-    training = results.pop("epochs/frame") * seconds_per_epoch(args.query) * 1000
+    cpu, training = results.pop("server CPU ms/frame")
     results["server CPU ms/frame"] = f"{cpu:.1f} (training {training:.1f}, the rest {cpu - training:.1f})"
     results["first render, fresh server"] = report([first_visit])
     if visits:

@@ -23,14 +23,18 @@ from __future__ import annotations
 import threading
 import time
 
-FRAME_SECONDS = 0.04  # the pace the live view aims for (25 frames/s)
+FRAME_SECONDS = 0.035  # the pace the live view aims for: 28.6 frames/s, so a user sees at least 25 (a few are lost)
 # The Playground's fragment reruns this often and each rerun carries FRAMES_PER_TICK frames: a script run
-# costs the browser ~60 ms whatever it draws, while a frame is its weights (the view computes the plane
-# from them) and paints in a few ms. Slower ticks carry more frames.
-FRAMES_PER_TICK = 4
+# costs the browser ~30 ms whatever it draws, while a frame is its weights (the view computes the plane
+# from them) and paints in ~15 ms (8 frames a tick instead of 4: 21 instead of 26 ms of the browser's main
+# thread per frame). Slower ticks carry more frames.
+FRAMES_PER_TICK = 8
 TICK_INTERVAL_SECONDS = FRAMES_PER_TICK * FRAME_SECONDS
 MAX_FRAMES_PER_TICK = 10  # frames bundled into one slow tick, at most
-FRAME_TRAIN_SECONDS = 0.05  # training time per frame at most; a busy server trains fewer epochs per frame
+# Training time per frame at most: a busy server or a big network trains fewer epochs per frame. Well under
+# a frame's time, because the thread that sends every session's frames needs the same GIL: with training
+# taking all of it (6 x 16 on the spiral, 5 ms an epoch here) frames stalled for seconds.
+FRAME_TRAIN_SECONDS = 0.6 * FRAME_SECONDS
 COMPARE_TICK_INTERVAL_SECONDS = 0.08  # the Compare page's fragment reruns this often; a busy server drops some
 COMPARE_TICK_TRAIN_SECONDS = 0.15  # training time per Compare tick at most, all runs together
 

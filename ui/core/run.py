@@ -21,6 +21,14 @@ from ui.core.config import Config
 from ui.core.data import features
 from ui.core.snapshots import SnapshotStore
 
+_training_cpu = [0.0]  # CPU seconds this process's runs spent in fit (training_cpu_seconds)
+_training_cpu_lock = threading.Lock()
+
+
+def training_cpu_seconds() -> float:
+    """CPU time all runs in this process have spent training so far: a frame's cost apart from its training."""
+    return _training_cpu[0]
+
 
 @dataclass(frozen=True)
 class Data:
@@ -164,7 +172,7 @@ class PlaygroundRun:
         epochs = max(0, min(epochs, limits.MAX_EPOCHS_PER_RUN - self.epoch, limits.MAX_EPOCHS_PER_FRAME))
         if epochs == 0 or self.diverged:
             return 0
-        start, before = time.perf_counter(), self.epoch
+        start, cpu, before = time.perf_counter(), time.thread_time(), self.epoch
         # No validation_data: the recorder scores both sets with the epoch's final weights (fit's own train
         # figures are running averages over the epoch, with dropout on).
         result = self.model.fit(self.inputs_train, self.targets_train, epochs=before + epochs,
@@ -174,6 +182,8 @@ class PlaygroundRun:
         if self.diverged:
             self.diverged_at_rate = self.config.learning_rate
         elapsed, done = time.perf_counter() - start, self.epoch - before
+        with _training_cpu_lock:
+            _training_cpu[0] += time.thread_time() - cpu
         self.train_seconds += elapsed
         if done:
             self.seconds_per_epoch = pacing.smooth(self.seconds_per_epoch, elapsed / done)

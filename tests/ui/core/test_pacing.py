@@ -42,11 +42,11 @@ def test_rest_is_capped_so_clicks_stay_responsive():
     assert pacer.rest_after("0", 0.2, now=0.01) == MAX_REST_SECONDS
 
 
-def test_ticks_at_the_intended_pace_carry_their_frames_at_25_per_second():
-    assert pacing.FRAME_SECONDS == 0.04 and pacing.FRAMES_PER_TICK == 4
-    assert frames_per_tick(None) == 4  # no pace measured yet: as if ticks came at the intended interval
-    assert frames_per_tick(pacing.TICK_INTERVAL_SECONDS) == 4
-    assert frames_per_tick(pacing.FRAME_SECONDS * 4.4) == 4
+def test_ticks_at_the_intended_pace_carry_their_frames_at_over_25_per_second():
+    assert pacing.FRAME_SECONDS == 0.035 and pacing.FRAMES_PER_TICK == 8
+    assert frames_per_tick(None) == 8  # no pace measured yet: as if ticks came at the intended interval
+    assert frames_per_tick(pacing.TICK_INTERVAL_SECONDS) == 8
+    assert frames_per_tick(pacing.FRAME_SECONDS * 8.4) == 8
 
 
 def test_fast_ticks_carry_one_frame_at_least():

@@ -7,9 +7,9 @@
 const SCALE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
 
 // Every node's values on the diagram's grid, and the hidden neurons' shared colour scale.
-function diagramValues(net, params) {
+function diagramValues(net, params, previous) {
   const dg = net.diagram, res = dg.tile_resolution;
-  const layers = forwardGrid(net, params, res);
+  const layers = forwardGrid(net, params, res, previous && previous.res === res ? previous.layers : []);
   return { res, inputs: gridFeatures(dg.features, res, net.domain), layers, scale: activationScale(layers.slice(0, -1), net) };
 }
 

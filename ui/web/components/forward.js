@@ -76,14 +76,17 @@ function layerParams(net, params) {
 // net = {features, layers: [{units, activation}], domain}; params from decodeParams. Each sum runs over the
 // inputs in order and adds the bias last, as nnlib's x @ W + b; the kernel is read transposed, so both
 // factors of the inner loop are contiguous (a 6 x 16 network: 94 -> ms per 100 x 100 grid).
-function forwardGrid(net, params, res) {
+// `reuse`: the previous frame's outputs, overwritten where a layer's size is unchanged (a new half a
+// megabyte per frame kept the garbage collector busy for a tenth of the frame).
+function forwardGrid(net, params, res, reuse = []) {
   const n = res * res;
   let a = gridFeatures(net.features, res, net.domain);
   const outputs = [];
   for (const { W, b, fanIn, units, activation } of layerParams(net, params)) {
     const Wt = new Float64Array(fanIn * units);
     for (let i = 0; i < fanIn; i++) for (let j = 0; j < units; j++) Wt[j * fanIn + i] = W[i * units + j];
-    const z = new Float64Array(n * units);
+    const old = reuse[outputs.length];
+    const z = old && old.length === n * units ? old : new Float64Array(n * units);
     for (let p = 0, ap = 0, zp = 0; p < n; p++, ap += fanIn, zp += units) {
       for (let j = 0, wj = 0; j < units; j++, wj += fanIn) {
         let s = 0;

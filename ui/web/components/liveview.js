@@ -1,8 +1,3 @@
-// The Playground's live view: the model's output over the input plane with the data points, and
-// the loss and score curves. Drawn on two canvases that stay mounted, so each frame only repaints:
-// no chart library, no DOM rebuilt. `data` comes from ui/render/charts.py:live_view_payload. A frame is
-// the model's weights; the plane is computed from them here (forward.js). A payload can carry several
-// frames (a slow tick bundles them); they are shown data.frame_ms apart, oldest first.
 // The Playground's live view: the bar (epoch and scores of the frame on screen), the network diagram
 // (diagram.js), the model's output over the input plane with the data points, and the loss and score
 // curves. Canvases that stay mounted, so each frame only repaints: no chart library, no DOM rebuilt. `data`
@@ -19,7 +14,7 @@ export default function (component) {
       '<div class="net"><div class="dghead"></div><div class="dgwrap"><canvas class="diagram"></canvas>' +
       '<div class="dgctl"></div></div><div class="legend"></div></div><canvas class="curves"></canvas></div>' +
       '<div class="tip"></div><div class="ptip"></div><div class="ntip"></div>',
-    { image: null, epoch: 0, timers: [], data: null, hover: null, planeHover: null, netHover: null,
+    { image: null, epoch: 0, queue: [], data: null, hover: null, planeHover: null, netHover: null,
       matrices: false, want: null }, ".curves", drawCurves);
   if (created) listen(root);
   root.state.act = setTriggerValue;
@@ -27,9 +22,27 @@ export default function (component) {
   if (root.state.want && (Date.now() - root.state.want.at > 2000 || sameStructure(root.state.want, data.net))) {
     root.state.want = null; // the server took the change (or refused it): show what it sends
   }
-  root.state.timers.forEach(clearTimeout); // a newer payload replaces what was still to be shown
-  showFrame(root, data.frames[0]);
-  root.state.timers = data.frames.slice(1).map((f, i) => setTimeout(() => showFrame(root, f), (i + 1) * data.frame_ms));
+  // A newer payload replaces what was still to be shown. Each frame is due frame_ms after the one before.
+  const now = performance.now();
+  root.state.queue = data.frames.map((frame, i) => ({ frame, due: now + i * data.frame_ms }));
+  playQueue(root);
+}
+
+// Once per animation frame, the latest frame that is due: a frame the browser had no time to paint before
+// the next one was due is skipped, never painted late (a big network paints slower than frames arrive).
+function playQueue(root) {
+  const s = root.state;
+  if (s.playing) return;
+  s.playing = true;
+  const step = () => {
+    const now = performance.now();
+    let next = null;
+    while (s.queue.length && s.queue[0].due <= now) next = s.queue.shift();
+    if (next) showFrame(root, next.frame);
+    if (s.queue.length) requestAnimationFrame(step);
+    else s.playing = false;
+  };
+  step();
 }
 
 function listen(root) {
@@ -40,15 +53,17 @@ function listen(root) {
   new ResizeObserver(() => { if (root.state.params) paintAll(root); }).observe(root);
 }
 
-// The output over the plane at the grid's resolution, one pixel per grid point (drawn scaled up).
-function planeImage(net, outputs, discretize) {
+// The output over the plane at the grid's resolution, one pixel per grid point (drawn scaled up), into the
+// previous frame's image when it has that size.
+function planeImage(net, outputs, discretize, image) {
   const res = net.resolution, k = net.layers[net.layers.length - 1].units;
-  const image = document.createElement("canvas");
-  image.width = image.height = res;
-  const ctx = image.getContext("2d");
-  const pixels = ctx.createImageData(res, res);
-  paintOutput(pixels.data, outputs[outputs.length - 1], k, net.kind, discretize, net.colours);
-  ctx.putImageData(pixels, 0, 0);
+  if (!image || image.width !== res) {
+    image = document.createElement("canvas");
+    image.width = image.height = res;
+    image.pixels = image.getContext("2d").createImageData(res, res);
+  }
+  paintOutput(image.pixels.data, outputs[outputs.length - 1], k, net.kind, discretize, net.colours);
+  image.getContext("2d").putImageData(image.pixels, 0, 0);
   return image;
 }
 
@@ -56,9 +71,9 @@ function showFrame(root, frame) {
   const s = root.state, net = s.data.net;
   s.params = decodeParams(frame.params);
   s.layers = layerParams(net, s.params);
-  s.outputs = forwardGrid(net, s.params, net.resolution); // every layer's output on the grid, read by the tests
-  s.image = planeImage(net, s.outputs, s.data.discretize);
-  s.values = diagramValues(net, s.params);
+  s.outputs = forwardGrid(net, s.params, net.resolution, s.outputs || []); // every layer's, read by the tests
+  s.image = planeImage(net, s.outputs, s.data.discretize, s.image);
+  s.values = diagramValues(net, s.params, s.values);
   s.epoch = frame.epoch;
   s.shown = frame.shown;
   paintAll(root);

@@ -4,7 +4,7 @@ While playing, the fragment reruns every TICK_INTERVAL_SECONDS. Each tick trains
 ``epochs_per_frame`` epochs under the run's lock (a tick that finds the lock taken skips training and only
 redraws), keeping the weights after each, then sends one payload to a canvas view: those weights (the view
 computes the plane from them), the points and the curves. The view plays the frames back spaced over the
-tick: four at the intended pace, more when ticks come slowly (a busy server or browser; see
+tick: eight at the intended pace, more when ticks come slowly (a busy server or browser; see
 ui/core/pacing.py). When training stops by itself
 (divergence, the epoch cap, an idle session) the tick says why and reruns the whole app, so the timer
 stops with it.

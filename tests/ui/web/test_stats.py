@@ -1,0 +1,33 @@
+"""/nnpg/stats: the server's CPU time and its training share, which bench/bench_frames.py reads."""
+
+import asyncio
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+from ui.core import config as cfg
+from ui.core import run as run_module
+from ui.core.run import PlaygroundRun, make_data
+from ui.web import stats
+
+
+def read_stats() -> dict:
+    """What the route answers, run on an event loop of its own (a browser test may leave one running here)."""
+    with ThreadPoolExecutor(1) as thread:
+        response = thread.submit(asyncio.run, stats._serve(None)).result()
+    return json.loads(response.body)
+
+
+def test_training_counts_its_cpu_time_and_the_route_reports_it():
+    config, _ = cfg.from_query({"layers": "16,16"})
+    run = PlaygroundRun(config, make_data(config))
+    before = read_stats()
+    assert run.train(30) == 30
+    after = read_stats()
+    trained = after["training_cpu_seconds"] - before["training_cpu_seconds"]
+    assert trained > 0
+    assert after["process_cpu_seconds"] - before["process_cpu_seconds"] >= trained * 0.9  # the share, of the whole
+    assert run_module.training_cpu_seconds() == after["training_cpu_seconds"]
+
+
+def test_the_route_is_the_app_address():
+    assert stats.route().path == "/nnpg/stats"

@@ -1,0 +1,25 @@
+"""``/nnpg/stats``: this server process's CPU time so far, all of it and the training's share, as JSON.
+
+What a frame costs beyond its training can only be told apart inside the server: the same epochs timed in
+another process run faster than beside a browser on the same two cores. bench/bench_frames.py and
+bench/bench_load.py read it before and after a measurement; an operator can watch it too. It says nothing
+about any session.
+"""
+
+import time
+
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from ui.core import run
+
+ROUTE = "/nnpg/stats"
+
+
+async def _serve(_request) -> JSONResponse:
+    return JSONResponse({"process_cpu_seconds": time.process_time(),
+                         "training_cpu_seconds": run.training_cpu_seconds()})
+
+
+def route() -> Route:
+    return Route(ROUTE, _serve)
