@@ -147,11 +147,22 @@ def test_on_a_phone_the_plane_comes_first_then_the_network_and_a_tap_shows_a_neu
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         plane, diagram = (page.locator(f".nnpg-live canvas.{c}").bounding_box() for c in ("plane", "diagram"))
         assert plane["y"] < 844 and plane["y"] + plane["height"] <= diagram["y"]
+        assert_apart([b.bounding_box() for b in page.locator(".nnpg-live button[data-act]").all()])
         x, y = live_root(page, "(root) => { const n = root.state.layout.byColumn[1][0]; return [n.x, n.y]; }")
         page.locator(".nnpg-live canvas.diagram").tap(position={"x": x, "y": y})
         expect(page.locator(".nnpg-live .ntip")).to_contain_text("layer 1, neuron 1")
     finally:
         context.close()
+
+
+def assert_apart(boxes: list[dict]) -> None:
+    """No two of the diagram's buttons overlap: each can be tapped on its own."""
+    assert len(boxes) >= 6  # layers - and +, the matrices switch, - and + for each of the two hidden layers
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            apart = (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"] or
+                     a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+            assert apart, f"overlapping buttons: {a} and {b}"
 
 
 def default_run_at(epoch: int) -> PlaygroundRun:

@@ -72,18 +72,19 @@ function tileCanvas(rgba, res, reuse) {
 }
 
 // Where everything goes on a canvas of `width` x `height`: columns spread out, nodes centred in each.
+// `narrow`: columns too close for a layer's - and + beside its subtitle, so they go under it (liveview.js).
 function diagramLayout(dg, width, height) {
-  const cols = dg.columns, n = cols.length, top = 44, left = 62, right = 14;
+  const cols = dg.columns, n = cols.length, left = 62, right = 14;
+  const span = (width - left - right) / Math.max(n - 1, 1), narrow = span < 150, top = narrow ? 62 : 44;
   const most = Math.max(...cols.map((c) => c.labels.length));
   const pitch = Math.min(64, (height - top - 4) / most);
-  const span = (width - left - right) / Math.max(n - 1, 1);
   const size = Math.floor(Math.max(10, Math.min(pitch * 0.76, span * 0.42, 52)));
   const xs = cols.map((_, c) => left + size / 2 + (c * (width - left - right - size)) / Math.max(n - 1, 1));
   const byColumn = cols.map((col, c) => {
     const offset = top + ((most - col.labels.length) * pitch) / 2;
     return col.labels.map((label, r) => ({ c, r, x: xs[c], y: offset + r * pitch + pitch / 2 - 3, label }));
   });
-  return { width, height, size, xs, byColumn, nodes: byColumn.flat() };
+  return { width, height, size, xs, narrow, byColumn, nodes: byColumn.flat() };
 }
 
 // Links (or matrix cells) of Dense layer l, from column l to column l + 1. The first layer's rows are the

@@ -149,7 +149,7 @@ function drawBar(root) {
 function drawHeader(root) {
   const s = root.state, dg = s.data.net.diagram, units = wanted(s);
   const free = dg.editable.layers, lim = dg.limits;
-  const key = JSON.stringify([units, free, s.matrices, s.layout.xs, s.layout.width]);
+  const key = JSON.stringify([units, free, s.matrices, s.layout.xs, s.layout.width, s.layout.narrow]);
   if (s.headerKey === key) return;
   s.headerKey = key;
   const head = root.querySelector(".dghead");
@@ -163,7 +163,7 @@ function drawHeader(root) {
   ctl.innerHTML = "";
   units.forEach((n, i) => {
     const group = document.createElement("div");
-    group.className = "units";
+    group.className = s.layout.narrow ? "units under" : "units"; // under the subtitle: no button on the next layer's
     group.style.left = s.layout.xs[i + 1] + "px";
     group.append(button("−", `units-minus-${i}`, `One neuron less in layer ${i + 1}`, !free || n <= 1),
       button("+", `units-plus-${i}`, `One neuron more in layer ${i + 1}`, !free || n >= lim.neurons));
