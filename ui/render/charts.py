@@ -153,7 +153,8 @@ def frame(epoch: int, model, shown: list[tuple[str, str]]) -> dict:
 
 def live_view_payload(*, frames: list[dict], net: dict, data, history, score_label: str,
                       frame_seconds: float = 0.0, log_loss: bool = False, show_test: bool = False,
-                      discretize: bool = False, max_points: int = 300, height: int = 440, fit: bool = True) -> dict:
+                      discretize: bool = False, max_points: int = 300, height: int = 440, fit: bool = True,
+                      keys: dict | None = None) -> dict:
     """Everything the live view draws, as JSON-ready data: each frame (``frame``), the network, the points, the
     curves.
 
@@ -182,4 +183,5 @@ def live_view_payload(*, frames: list[dict], net: dict, data, history, score_lab
         "points": points, "epochs": (idx + 1).tolist(), "series": series, "log_loss": bool(log_loss),
         "score_label": score_label, "discretize": bool(discretize),
         "score_range": [0, 1] if score_label == "accuracy" else None, "height": height, "fit": bool(fit),
+        "keys": keys,
     }

@@ -10,7 +10,8 @@ export default function (component) {
   const { parentElement, setTriggerValue } = component;
   const data = viewData(component);
   const [root, created] = viewRoot(parentElement, "nnpg-live",
-    '<div class="bar"></div><div class="main"><canvas class="plane"></canvas>' +
+    '<div class="bar"></div><div class="keys">Keys: <kbd>Space</kbd> play / pause · <kbd>S</kbd> step · ' +
+      '<kbd>R</kbd> reset</div><div class="main"><canvas class="plane"></canvas>' +
       '<div class="net"><div class="dghead"></div><div class="dgwrap"><canvas class="diagram"></canvas>' +
       '<div class="dgctl"></div></div><div class="legend"></div></div><canvas class="curves"></canvas></div>' +
       '<div class="tip"></div><div class="ptip"></div><div class="ntip"></div>',
@@ -46,6 +47,7 @@ function playQueue(root) {
 }
 
 function listen(root) {
+  listenKeys(root);
   followOnPlane(root);
   followOnDiagram(root);
   root.querySelector(".dghead").addEventListener("click", (e) => headerClick(root, e));
@@ -120,6 +122,7 @@ function viewBox(root) {
 function placeParts(root, box) {
   const main = root.querySelector(".main"), [plane, net, curves] = ["plane", "net", "curves"].map(
     (c) => root.querySelector("." + c));
+  root.querySelector(".keys").style.display = root.state.data.keys && box.wide && matchMedia("(hover: hover)").matches ? "" : "none";
   main.style.gridTemplateColumns = box.wide ? `${box.netWidth}px ${box.plane}px` : `${box.width}px`;
   const at = (el, column, row) => { el.style.gridColumn = column; el.style.gridRow = row; };
   if (box.wide) { at(net, "1", "1 / span 2"); at(plane, "2", "1"); at(curves, "2", "2"); }
@@ -128,6 +131,25 @@ function placeParts(root, box) {
 
 // The epoch and scores of the frame on screen. The items are made once per set of labels; a frame only
 // changes their numbers (rebuilding them 25 times a second re-laid out the bar every frame).
+// Space plays or pauses, S steps, R resets (a view whose payload says `keys`); never while typing in a field, nor with a modifier (Ctrl+R
+// still reloads). Each key sends the command itself ("play", not "toggle"), so a repeat changes nothing.
+const KEYS = { " ": (s) => (s.data.keys.playing ? "pause" : "play"), s: () => "step", r: () => "reset" };
+
+function listenKeys(root) {
+  window.addEventListener("keydown", (e) => {
+    const command = KEYS[e.key.toLowerCase()];
+    if (!command || !root.isConnected || !root.state.data.keys || e.repeat || e.ctrlKey || e.metaKey || e.altKey || typing(e)) return;
+    e.preventDefault(); // Space would scroll the page, or press the focused button as well
+    e.stopImmediatePropagation(); // R is Streamlit's "rerun" too
+    root.state.act("action", ["key", command(root.state)]);
+  }, { capture: true });
+}
+
+function typing(e) {
+  const target = e.composedPath()[0];
+  return !!target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+}
+
 function drawBar(root) {
   const bar = root.querySelector(".bar"), shown = root.state.shown || [];
   const labels = shown.map(([label]) => label).join("|");

@@ -56,10 +56,15 @@ def view_options(row) -> None:
             row.toggle(label, key=state.widget_key(name), on_change=state.LOOP.touch)
 
 
+KEY_COMMANDS = {"play": state.LOOP.play, "pause": state.LOOP.pause, "step": state.LOOP.step,
+                "reset": state.LOOP.reset}  # the live view's keys: Space, S, R
+
+
 def diagram_action() -> None:
     """A click on the live view's diagram (its "action" trigger): switch inputs, resize the hidden layers, or
-    inspect a neuron. Whatever arrives is checked: the values are targets, clamped like any other input.
-    The view lives in the live fragment, so a click reruns only that; a change of setup asks for the app."""
+    inspect a neuron; or a key (["key", command]). Whatever arrives is checked: the values are targets,
+    clamped like any other input. The view lives in the live fragment, so a click reruns only that; a change
+    of setup, or of playing, asks for the app (the buttons and the fragment's timer follow)."""
     action = (st.session_state.get(state.LIVE_VIEW) or {}).get("action")
     if not (isinstance(action, list) and action):
         return
@@ -69,6 +74,9 @@ def diagram_action() -> None:
             st.session_state[state.SETUP_CHANGED] = True
     elif kind == "pick":
         inside.pick(args)
+    elif kind == "key" and len(args) == 1 and isinstance(args[0], str) and args[0] in KEY_COMMANDS:
+        KEY_COMMANDS[args[0]]()
+        st.session_state[state.SETUP_CHANGED] = True
 
 
 def training_panel() -> None:
@@ -102,7 +110,7 @@ def _draw_frame() -> None:
         frames=shots, net=view_net(run), frame_seconds=(tick_seconds or 0) / len(shots), data=run.data,
         history=run.history,
         score_label=score_label(run.data.kind), log_loss=view.log_loss, show_test=view.show_test,
-        discretize=view.discretize, max_points=limits.HISTORY_POINTS)
+        discretize=view.discretize, max_points=limits.HISTORY_POINTS, keys={"playing": playing})
     LIVE_VIEW(data=payload, key=state.LIVE_VIEW, on_action_change=diagram_action)
     frame = st.session_state[state.LIVE_FRAME] = st.session_state.get(state.LIVE_FRAME, 0) + 1
     inside.panel(run, frame, playing=playing)

@@ -66,6 +66,7 @@ def test_a_click_on_a_neuron_opens_it_in_the_neuron_tab(session):
 @pytest.mark.parametrize("action", [
     [], ["network", [4] * (limits.MAX_HIDDEN_LAYERS + 1)], ["network", ["4"]], ["network", [4.5]], ["network"],
     ["features", []], ["features", ["x9"]], ["features", "x1"], ["pick", "a", 0], ["pick", 0, 0], ["nonsense", 1],
+    ["key"], ["key", "toggle"], ["key", ["play"]], ["key", {"play": 1}], ["key", "play", "pause"],
 ])
 def test_a_malformed_click_changes_nothing(session, action):
     before = dict(session("pick", -5, -5))  # nothing at all, as a start
@@ -99,3 +100,12 @@ def test_a_change_of_setup_asks_for_the_whole_page_and_a_pick_does_not(session):
     assert session("network", [3]).pop(state.SETUP_CHANGED)
     assert state.SETUP_CHANGED not in session("pick", 1, 0)
     assert state.SETUP_CHANGED not in session("network", ["3"])  # refused: nothing to redraw
+
+
+def test_the_keys_play_pause_and_ask_for_the_whole_page(session):
+    ss = session("key", "play")
+    assert ss[state.LOOP.PLAYING] and ss.pop(state.SETUP_CHANGED)
+    ss = session("key", "play")  # a repeat changes nothing
+    assert ss[state.LOOP.PLAYING]
+    ss = session("key", "pause")
+    assert not ss[state.LOOP.PLAYING] and ss.pop(state.SETUP_CHANGED)
