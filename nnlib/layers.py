@@ -57,6 +57,11 @@ class Layer:
     def add_penalty_gradients(self) -> None:
         pass
 
+    def frozen_params(self) -> list[np.ndarray]:
+        """For each parameter array, where training must leave it as it is (True: frozen)."""
+        frozen = not getattr(self, "trainable", True)
+        return [np.full(p.shape, frozen) for p in self.params]
+
     # --- describing ---------------------------------------------------------------------------------
     def get_config(self) -> dict:
         config = {"name": self.name}
@@ -78,17 +83,27 @@ def _as_input_shape(input_shape) -> tuple[int] | None:
 
 
 class Dense(Layer):
-    """a = activation(x @ W + b). x: (batch, fan_in), W: (fan_in, units), b: (units,)."""
+    """a = activation(x @ W + b). x: (batch, fan_in), W: (fan_in, units), b: (units,).
+
+    Beyond Keras, for neuron surgery: ``unit_mask`` (one 0/1 per unit, or None) holds a unit's output at 0,
+    so nothing flows through it either way; ``trainable_mask`` (one bool per unit, or None) freezes a unit:
+    training leaves its incoming weights and bias as they are. ``trainable=False`` freezes the whole layer,
+    as in Keras. Both masks can be changed between training calls; a mask on an output layer whose loss is
+    computed from z (sigmoid or softmax with cross-entropy) is refused by fit.
+    """
 
     kind = "Dense"
 
     def __init__(self, units: int, activation=None, use_bias: bool = True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, input_shape=None, name: str | None = None):
+                 kernel_regularizer=None, bias_regularizer=None, input_shape=None, name: str | None = None,
+                 trainable: bool = True, unit_mask=None, trainable_mask=None):
         super().__init__(name, input_shape)
         if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units < 1:
             raise ValueError(f"Dense needs units >= 1, received units={units!r}")
         self.units = int(units)
+        self.trainable = bool(trainable)
+        self.unit_mask, self.trainable_mask = unit_mask, trainable_mask
         self.activation = _activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = _initializers.get(kernel_initializer)
@@ -108,6 +123,34 @@ class Dense(Layer):
             self.params[1][...] = self.bias_initializer((self.units,), rng)
 
     @property
+    def unit_mask(self) -> np.ndarray | None:
+        return self._unit_mask
+
+    @unit_mask.setter
+    def unit_mask(self, mask) -> None:
+        self._unit_mask = None if mask is None else self._per_unit("unit_mask", mask).astype(float)
+
+    @property
+    def trainable_mask(self) -> np.ndarray | None:
+        return self._trainable_mask
+
+    @trainable_mask.setter
+    def trainable_mask(self, mask) -> None:
+        self._trainable_mask = None if mask is None else self._per_unit("trainable_mask", mask)
+
+    def _per_unit(self, name: str, mask) -> np.ndarray:
+        values = np.asarray(mask)
+        if values.shape != (self.units,) or not np.isin(values, (0, 1)).all():
+            raise ValueError(f"Dense {name} needs one 0/1 (or bool) per unit ({self.units}), received {mask!r}")
+        return values.astype(bool)
+
+    def frozen_params(self):
+        frozen = np.full(self.units, not self.trainable)
+        if self.trainable_mask is not None:
+            frozen |= ~self.trainable_mask
+        return [np.broadcast_to(frozen, p.shape) for p in self.params]  # W's columns and b: one per unit
+
+    @property
     def W(self) -> np.ndarray:  # noqa: N802 (the maths' name)
         return self.params[0]
 
@@ -121,10 +164,12 @@ class Dense(Layer):
             z += self.params[1]
         a = self.activation.forward(z)
         self._x, self._z, self._a = x, z, a
-        return a
+        return a if self.unit_mask is None else a * self.unit_mask
 
     def backward(self, grad, need_input_grad=True, grad_is_dz=False):
         """grad: dL/da (batch, units), or dL/dz when the loss already folded in the activation."""
+        if self.unit_mask is not None:
+            grad = grad * self.unit_mask  # an off unit's output is a constant 0: no gradient through it
         dz = grad if grad_is_dz else self.activation.backward(grad, self._z, self._a)
         np.matmul(self._x.T, dz, out=self.grads[0])
         if self.use_bias:
@@ -158,6 +203,9 @@ class Dense(Layer):
             "bias_initializer": _initializers.serialize(self.bias_initializer),
             "kernel_regularizer": self.kernel_regularizer and self.kernel_regularizer.get_config(),
             "bias_regularizer": self.bias_regularizer and self.bias_regularizer.get_config(),
+            **({} if self.trainable else {"trainable": False}),
+            **({} if self.unit_mask is None else {"unit_mask": self.unit_mask.astype(int).tolist()}),
+            **({} if self.trainable_mask is None else {"trainable_mask": self.trainable_mask.tolist()}),
         }
 
     def __repr__(self):

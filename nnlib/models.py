@@ -25,6 +25,7 @@ class _Plan(NamedTuple):
     fused: bool  # the loss supplies dL/dz of the output layer
     steps: list  # (layer, needs input gradient, receives dL/dz) from the output down
     regularized: list  # layers whose penalties join the loss
+    frozen: np.ndarray | None  # indices into the flat parameters that training leaves as they are
 
 
 PREDICT_CHUNK = 65_536  # rows per forward pass in predict/evaluate, to bound memory
@@ -116,7 +117,17 @@ class Sequential:
         order = self.layers[::-1]
         steps = [(layer, layer is not self.layers[0], fused and layer is out) for layer in order]
         regularized = [layer for layer in self.layers if getattr(layer, "has_regularizer", False)]
-        return _Plan(fused, steps, regularized)
+        if fused and getattr(out, "unit_mask", None) is not None:
+            raise ValueError(f"a unit_mask on the output layer cannot train with {self.loss.name}, whose gradient "
+                             "is taken from the output's z: switch off hidden units instead")
+        return _Plan(fused, steps, regularized, self._frozen_index())
+
+    def _frozen_index(self) -> np.ndarray | None:
+        """Where in the flat parameter vector training must leave the values as they are (frozen layers
+        and units: ``Dense.trainable``, ``Dense.trainable_mask``); None when nothing is frozen."""
+        masks = [m.ravel() for layer in self.layers for m in layer.frozen_params()]
+        frozen = np.concatenate(masks) if masks else np.zeros(0, bool)
+        return np.flatnonzero(frozen) if frozen.any() else None
 
     def _is_fused(self) -> bool:
         act = getattr(self.layers[-1], "activation", None)
@@ -159,7 +170,10 @@ class Sequential:
         a = self._forward(x, training=True, rng=rng)
         value = self._loss_and_backward(a, y, plan)
         if math.isfinite(value):  # a diverged step leaves the weights at their last finite values
+            kept = None if plan.frozen is None else self._params[plan.frozen]
             self.optimizer.apply([self._params], [self._grads])
+            if kept is not None:  # after the update, not by zeroing gradients: momentum would still move them
+                self._params[plan.frozen] = kept
         return value, a
 
     # --- Keras' training API ------------------------------------------------------------------------
