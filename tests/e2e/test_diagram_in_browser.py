@@ -5,6 +5,7 @@ neuron's tile is nnlib's output for the epoch in the bar; + / − and a click on
 
 import base64
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -223,3 +224,31 @@ def test_plus_minus_and_a_click_on_an_input_change_the_network(page, app_url):
     expect(page.locator('[data-testid="stSidebar"]').get_by_role("checkbox", name="X₁²", exact=True)).to_be_checked()
     assert "layers=6%2C2%2C2" in page.url or "layers=6,2,2" in page.url  # a shared link carries the change
     json.dumps(live_root(page, "(root) => root.state.data.net"))
+
+
+PLANE = """(root) => ({off: root.state.data.net.diagram.off, epoch: root.state.epoch,
+  hidden: Array.from(root.state.outputs[0]), output: Array.from(root.state.outputs[root.state.outputs.length - 1])})"""
+
+
+def plane_of_nnlib(config) -> np.ndarray:
+    """The plane nnlib computes for ``config`` at epoch 0 (the view's grid: the default 100 x 100)."""
+    return PlaygroundRun(config, make_data(config)).grid_output()[:, 0]
+
+
+def test_a_switched_off_neuron_is_blank_and_the_plane_is_nnlibs_without_it(page, app_url):
+    page.goto(f"{app_url}/?off=1.2")
+    wait_for_app(page)
+    page.locator(".nnpg-live .bar [data-label=Epoch]").wait_for()
+    seen = live_root(page, PLANE)
+    assert seen["off"] == [[1, 1]] and seen["epoch"] == 0
+    hidden = np.array(seen["hidden"]).reshape(-1, DEFAULT.layers[0])
+    assert not hidden[:, 1].any() and hidden[:, 0].any()  # its heatmap is blank: the output held at 0
+    off = replace(DEFAULT, off=("1.2",))
+    np.testing.assert_allclose(seen["output"], plane_of_nnlib(off), rtol=1e-9, atol=1e-12)
+    assert not np.allclose(seen["output"], plane_of_nnlib(DEFAULT))  # and that is not the whole network's
+    x, y = live_root(page, "(root) => { const n = root.state.layout.byColumn[1][0]; return [n.x, n.y]; }")
+    page.locator(".nnpg-live canvas.diagram").click(position={"x": x, "y": y}, modifiers=["Shift"])
+    page.wait_for_function(f"() => ({LIVE_ROOT})().state.data.net.diagram.off.length === 2")
+    both = replace(DEFAULT, off=("1.1", "1.2"))
+    np.testing.assert_allclose(live_root(page, PLANE)["output"], plane_of_nnlib(both), rtol=1e-9, atol=1e-12)
+    assert "off=1.1%2C1.2" in page.url or "off=1.1,1.2" in page.url  # a shared link starts as crippled

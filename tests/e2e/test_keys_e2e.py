@@ -7,7 +7,9 @@ from playwright.sync_api import expect
 def test_space_plays_and_pauses_s_steps_r_resets(page, app_url):
     page.goto(app_url)
     wait_for_app(page)
-    expect(page.locator(".nnpg-live .keys")).to_contain_text("Space")  # the hint, in the view
+    hint = page.locator(".nnpg-live .keys")  # in the view's bar
+    expect(hint).to_contain_text("Space")
+    assert "S: step" in hint.get_attribute("title")
     page.keyboard.press("s")
     expect(page.locator(".nnpg-live .bar")).to_contain_text("Epoch 1")
     page.keyboard.press(" ")

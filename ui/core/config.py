@@ -51,6 +51,8 @@ class Config:
     epochs_per_frame: int = 8
     seed: int = 0  # the initial weights' seed, and the data's while data_seed is 0
     data_seed: int = 0  # 0: the data follow seed (as links made before Regenerate kept the weights' seed)
+    off: tuple[str, ...] = ()  # hidden neurons switched off, "layer.neuron" from 1 ("1.2": layer 1, neuron 2)
+    frozen: tuple[str, ...] = ()  # hidden neurons whose weights training leaves as they are, the same way
     show_test: bool = False  # view settings: change what is drawn, never the run
     discretize: bool = False
     log_loss: bool = False
@@ -180,7 +182,9 @@ def _consistent(config: Config, notices: list[str], upload_kind: str | None, tra
     """Make per-layer activations match the layer count, the loss fit the problem, the batch the data."""
     acts = tuple(config.activations[: len(config.layers)])
     acts += (acts[-1] if acts else "tanh",) * (len(config.layers) - len(acts))
-    config = replace(config, activations=acts, loss=fitting_loss(config, upload_kind, notices))
+    config = replace(config, activations=acts, loss=fitting_loss(config, upload_kind, notices),
+                     off=_existing_neurons(config.off, config.layers, "off", notices),
+                     frozen=_existing_neurons(config.frozen, config.layers, "frozen", notices))
     if train_size is not None and config.batch_size > train_size:
         notices.append(f"Batch size {config.batch_size} is more than the {train_size} training points; "
                        f"using {train_size}.")
@@ -203,6 +207,57 @@ def loss_misfit(loss: str, kind: str, dataset: str) -> str | None:
     problem = "regression" if kind == "regression" else "classification"
     used = LOSSES[FITTING_LOSSES[kind][1]]
     return f"The {LOSSES.get(loss, loss)} loss does not fit {problem} ({dataset}); using {used} instead."
+
+
+def neuron_name(layer: int, unit: int) -> str:
+    """(hidden layer, neuron), both from 0 -> "layer.neuron" from 1, as the URL and Config write it."""
+    return f"{layer + 1}.{unit + 1}"
+
+
+def neuron_index(name: str) -> tuple[int, int]:
+    """The inverse of ``neuron_name``."""
+    layer, unit = name.split(".")
+    return int(layer) - 1, int(unit) - 1
+
+
+def _parse_neurons(text: str, notices) -> tuple[str, ...]:
+    """"1.2,2.1": hidden neurons by layer and number from 1, each once, in order."""
+    names = set()
+    for part in _list(text)[: limits.MAX_HIDDEN_LAYERS * limits.MAX_NEURONS]:
+        layer, dot, unit = part.partition(".")
+        if not (dot and _counting(layer) and _counting(unit)):
+            raise _Reject(f"{part[:20]!r} is not layer.neuron, such as 1.2")
+        names.add(neuron_name(int(layer) - 1, int(unit) - 1))
+    return tuple(sorted(names, key=neuron_index))
+
+
+def parse_neurons(names: list[str]) -> tuple[str, ...] | None:
+    """``names`` ("layer.neuron" from 1) in Config's form, or None if any is not one (or there are too many)."""
+    if len(names) > limits.MAX_HIDDEN_LAYERS * limits.MAX_NEURONS:
+        return None
+    try:
+        return _parse_neurons(",".join(names), [])
+    except _Reject:
+        return None
+
+
+def _counting(text: str) -> bool:
+    """A number from 1 in plain digits (not "²" or "١", which str.isdigit also takes)."""
+    return text.isascii() and text.isdigit() and int(text) >= 1
+
+
+def _has_neuron(layers: tuple[int, ...], name: str) -> bool:
+    layer, unit = neuron_index(name)
+    return layer < len(layers) and unit < layers[layer]
+
+
+def _existing_neurons(names: tuple[str, ...], layers: tuple[int, ...], label: str, notices) -> tuple[str, ...]:
+    """The neurons of ``names`` that the hidden ``layers`` have; a notice names the others."""
+    kept = tuple(n for n in names if _has_neuron(layers, n))
+    if len(kept) < len(names):
+        gone = ", ".join(n for n in names if n not in kept)
+        notices.append(f"Ignored {label} neurons {gone}: the network has no such hidden neuron.")
+    return kept
 
 
 def _parse_layers(text: str, notices) -> tuple[int, ...]:
@@ -275,6 +330,8 @@ _PARSERS = {
     "epochs_per_frame": _ranged(int, 1, limits.MAX_EPOCHS_PER_FRAME, "epochs_per_frame"),
     "seed": _ranged(int, 0, limits.MAX_SEED, "seed"),
     "data_seed": _ranged(int, 0, limits.MAX_SEED, "data_seed"),
+    "off": _parse_neurons,
+    "frozen": _parse_neurons,
     "show_test": lambda text, notices: _flag(text),
     "discretize": lambda text, notices: _flag(text),
     "log_loss": lambda text, notices: _flag(text),
@@ -286,6 +343,8 @@ def query_text(name: str, value) -> str:
     """One Config value as URL text, as from_query reads it back."""
     if name == "layers" and not value:
         return "none"
+    if name in ("off", "frozen") and not value:
+        return ""
     if isinstance(value, tuple):
         return ",".join(map(str, value))
     if isinstance(value, bool):

@@ -255,7 +255,7 @@ def get(name: str) -> Lesson:
 GROUPS: dict[str, tuple[str, ...]] = {
     "data": ("dataset", "classes", "noise", "train_pct", "samples", "data_seed"),
     "features": ("features",),
-    "network": ("layers", "activations", "dropout", "init"),
+    "network": ("layers", "activations", "dropout", "init", "off", "frozen"),
     "training": ("loss", "optimizer", "learning_rate", "regularization", "reg_rate", "batch_size",
                  "epochs_per_frame", "seed"),
     "view": ("show_test", "discretize", "log_loss"),

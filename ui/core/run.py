@@ -16,6 +16,7 @@ import numpy as np
 
 import nnlib
 from nnlib import datasets
+from ui.core import config as cfg
 from ui.core import limits, pacing, spec
 from ui.core.config import Config
 from ui.core.data import features
@@ -130,6 +131,7 @@ class PlaygroundRun:
         self.grid_inputs = features.expand(self.grid, config.features)
         self.spec = spec.network_spec(config, data.kind, data.n_classes)  # the model, as exports write it
         self.model = spec.build(self.spec)
+        self._operate()
         self.targets_train, self.targets_test = self._targets(data.y_train), self._targets(data.y_test)
         self.history = History()
         self.snapshots = SnapshotStore(limits.SNAPSHOT_BUDGET_BYTES)  # weights over epochs, for time travel
@@ -166,6 +168,18 @@ class PlaygroundRun:
             for layer in self.model.layers:
                 if isinstance(layer, nnlib.Dense):
                     layer.kernel_regularizer = reg
+        self._operate()
+
+    def _operate(self) -> None:
+        """The config's switched-off and frozen hidden neurons, as the model's unit and trainable masks
+        (nnlib's Dense.unit_mask and Dense.trainable_mask); the weights stay as they are."""
+        hidden = [layer for layer in self.model.layers if layer.kind == "Dense"][:-1]
+        for i, layer in enumerate(hidden):
+            names = [cfg.neuron_name(i, j) for j in range(layer.units)]
+            off = [name in self.config.off for name in names]
+            frozen = [name in self.config.frozen for name in names]
+            layer.unit_mask = [not o for o in off] if any(off) else None
+            layer.trainable_mask = [not f for f in frozen] if any(frozen) else None
 
     def train(self, epochs: int) -> int:
         """Train up to ``epochs`` more epochs (never past the run cap). Returns how many ran."""

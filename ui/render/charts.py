@@ -141,9 +141,17 @@ def plane_net(model, feature_names, kind: str, n_classes: int, resolution: int) 
     colour it as ``output_rgb``: the features, each Dense layer's units and activation, and the colours."""
     dense = _dense_layers(model)
     return {"features": list(feature_names), "domain": list(DOMAIN), "resolution": int(resolution), "kind": kind,
-            "layers": [{"units": layer.units, "activation": layer.activation.name} for layer in dense],
+            "layers": [_layer_net(layer) for layer in dense],
             "colours": {"orange": ORANGE, "blue": BLUE, "neutral": NEUTRAL, "no_value": NO_VALUE,
                         "classes": class_colours(n_classes)}}
+
+
+def _layer_net(layer) -> dict:
+    """A Dense layer as the view computes it: its width, activation and switched-off units (forward.js)."""
+    net = {"units": layer.units, "activation": layer.activation.name}
+    if layer.unit_mask is not None:
+        net["mask"] = layer.unit_mask.tolist()
+    return net
 
 
 def frame(epoch: int, model, shown: list[tuple[str, str]]) -> dict:

@@ -81,11 +81,13 @@ def tile_rgb(values: np.ndarray, column: str, kind: str, scale: float, unit: int
 
 # --- words and structure ----------------------------------------------------------------------------------
 def diagram(active_features, units: list[int], activations: list[str], kind: str, *,
-            selected: tuple[int, int] | None = None, editable: dict | None = None) -> dict:
+            selected: tuple[int, int] | None = None, editable: dict | None = None,
+            off: tuple[tuple[int, int], ...] = (), frozen: tuple[tuple[int, int], ...] = ()) -> dict:
     """What the diagram draws besides the weights: every feature (the active ones fed to the network),
     each column's title and node labels, the legend, the picked neuron and which parts a click may change.
     ``units``/``activations``: per Dense layer, output last. ``selected``: (column, row), column 0 = inputs.
-    ``editable``: {"features": bool, "layers": bool}: whether the instructor left them free."""
+    ``editable``: {"features": bool, "layers": bool}: whether the instructor left them free. ``off``,
+    ``frozen``: hidden neurons switched off or frozen, as (hidden layer, neuron) from 0."""
     names = list(features.FEATURES)
     hidden = list(zip(units[:-1], activations[:-1]))
     columns = [{"title": "Inputs", "kind": "input", "labels": [features.label(n) for n in names]}]
@@ -98,6 +100,7 @@ def diagram(active_features, units: list[int], activations: list[str], kind: str
             "tile_resolution": tile_resolution(len(names) + sum(units)), "legend": legend(kind),
             "selected": list(selected) if selected is not None else None,
             "editable": dict(editable or {"features": True, "layers": True}),
+            "off": [[layer + 1, unit] for layer, unit in off], "frozen": [[layer + 1, unit] for layer, unit in frozen],
             "limits": {"layers": limits.MAX_HIDDEN_LAYERS, "neurons": limits.MAX_NEURONS}}
 
 
@@ -106,3 +109,13 @@ def legend(kind: str) -> str:
     output = {"binary": "P(class 1)", "regression": "the prediction", "multiclass": "each class's probability"}[kind]
     return (f"Orange < 0 < blue. Hidden neurons share ±{{scale}}; inputs have their own scale; output: {output}. "
             "Line width: |weight|; bar under a node: its bias. Hover a node to see it on the plane.")
+
+
+def neuron_formula(activation: str, sources: list[str], weights: list[float], bias: float) -> str:
+    """A neuron's arithmetic with its numbers: "a = tanh(0.42·X₁ − 1.30·X₂ + 0.10)"."""
+    terms = [f"{abs(w):.2f}·{name}" for name, w in zip(sources, weights)]
+    signs = ["−" if w < 0 else "+" for w in weights]
+    body = (("−" if signs and signs[0] == "−" else "") + terms[0]) if terms else ""
+    body += "".join(f" {sign} {term}" for sign, term in zip(signs[1:], terms[1:]))
+    body += f" {'−' if bias < 0 else '+'} {abs(bias):.2f}" if terms else f"{bias:.2f}"
+    return f"a = {activation}({body})"

@@ -72,8 +72,8 @@ INSIDE_SPACE_X, INSIDE_SPACE_Y = "pg_inside_space_x", "pg_inside_space_y"  # ...
 INSIDE_VIEWS = "pg_inside_views"  # {view name: (run, inputs, value)}: the last computed views, re-sent between redraws
 
 
-def inside_value_key(layer: int, unit: int, target: int, current: float) -> str:
-    """The weight editor's box: a fresh key whenever the value itself changes, so it starts from the value."""
+def inside_value_key(layer: int, unit: int, target: int, current: float | str) -> str:
+    """The weight editor's box: a fresh key whenever ``current`` changes, so it starts from the value."""
     return f"pg_inside_value_{layer}_{unit}_{target}_{current!r}"
 
 

@@ -123,3 +123,19 @@ def test_a_loss_label_shown_for_any_kind_of_problem_reads_back_as_its_loss():
     assert cfg.loss_from_label("Auto (MSE)") == "auto"  # a regression's label, sent back after the kind changed
     assert cfg.loss_from_label("Auto (Cross-entropy)") == "auto"
     assert cfg.loss_from_label("MAE") == "mae" and cfg.loss_from_label("mse") == "mse"
+
+
+def test_switched_off_and_frozen_neurons_round_trip_and_drop_what_the_network_lacks():
+    config, notices = cfg.from_query({"layers": "4,2", "off": "2.1,1.3,1.3", "frozen": "1.1"})
+    assert config.off == ("1.3", "2.1") and config.frozen == ("1.1",) and notices == []
+    assert cfg.to_query(config)["off"] == "1.3,2.1"
+    assert cfg.from_query(cfg.to_query(config))[0] == config
+    config, notices = cfg.from_query({"layers": "4", "off": "1.5,2.1,1.4"})
+    assert config.off == ("1.4",) and "1.5, 2.1" in notices[0]
+
+
+@pytest.mark.parametrize("text", ["x", "1", "1.", ".2", "0.1", "1.0", "1.2.3", "².1", "1.١", "-1.2", "1e3.1"])
+def test_a_malformed_neuron_is_refused_with_a_notice(text):
+    config, notices = cfg.from_query({"off": text})
+    assert config.off == () and "off" in notices[0]
+    assert cfg.parse_neurons([text]) is None

@@ -1,5 +1,7 @@
 """A Playground run without Streamlit: data, model, training, settings that keep or reset weights."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -143,3 +145,30 @@ def test_the_runs_history_is_nnlibs_history_of_the_scores_of_each_epoch(make_run
     assert early.epoch == [1, 2] and early.val_score == h.val_score[:2]
     early.loss.append(9.0)
     assert len(h.loss) == 3  # a copy
+
+
+def test_a_switched_off_neuron_is_the_network_without_its_outgoing_weights(make_run):
+    run = make_run(off=("1.2",))
+    run.train(20)
+    by_hand = make_run()  # the same weights, unmasked, with the unit's row of the next kernel zeroed instead
+    weights = run.model.get_weights()
+    weights[2] = weights[2].copy()
+    weights[2][1, :] = 0.0
+    by_hand.model.set_weights(weights)
+    np.testing.assert_allclose(run.grid_output(), by_hand.grid_output(), rtol=1e-12, atol=1e-15)
+    assert not run.model.layer_outputs(run.inputs_train)[0]["a"][:, 1].any()
+
+
+def test_switching_off_and_freezing_keep_the_weights_and_freezing_holds_them(make_run):
+    run = make_run()
+    run.train(10)
+    before = [w.copy() for w in run.model.get_weights()]
+    run.apply(replace(run.config, frozen=("1.1",), off=("2.2",)))
+    for a, b in zip(before, run.model.get_weights()):
+        np.testing.assert_array_equal(a, b)  # a switch is not a reset
+    run.train(10)
+    W1, b1 = run.model.get_weights()[:2]
+    np.testing.assert_array_equal(W1[:, 0], before[0][:, 0])
+    assert b1[0] == before[1][0] and not np.array_equal(W1[:, 1:], before[0][:, 1:])
+    run.apply(replace(run.config, frozen=(), off=()))
+    assert run.model.layers[0].trainable_mask is None and run.model.layers[1].unit_mask is None

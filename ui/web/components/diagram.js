@@ -5,6 +5,12 @@
 // tests/e2e/test_diagram_in_browser.py checks pixel by pixel. `dg` is the payload's net.diagram.
 
 const SCALE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+const FROZEN = "#3b6fa0"; // a frozen neuron's dashed frame
+
+// Whether node n is in `list` ([column, row] pairs: the diagram's switched-off or frozen neurons).
+function operated(list, n) {
+  return (list || []).some(([c, r]) => c === n.c && r === n.r);
+}
 
 // Every node's values on the diagram's grid, and the hidden neurons' shared colour scale.
 function diagramValues(net, params, previous) {
@@ -124,15 +130,18 @@ function paintDiagram(root, canvas, width, height) {
     const col = dg.columns[n.c], key = n.c + "," + n.r;
     const rgba = tileRgba(nodeValues(s.values, dg, n.c, n.r), d.net.kind, col.kind, s.values.scale, n.r, colours);
     s.tiles[key] = tileCanvas(rgba, s.values.res, s.tiles[key]);
-    const off = n.c === 0 && !dg.active.includes(n.r);
+    const off = n.c === 0 ? !dg.active.includes(n.r) : operated(dg.off, n);
     ctx.globalAlpha = off ? 0.3 : 1;
     ctx.imageSmoothingEnabled = true;
     ctx.drawImage(s.tiles[key], n.x - size / 2, n.y - size / 2, size, size);
     ctx.globalAlpha = 1;
     const chosen = dg.selected && dg.selected[0] === n.c && dg.selected[1] === n.r;
-    ctx.lineWidth = chosen ? 3 : 1;
-    ctx.strokeStyle = chosen ? "#111" : off ? "#ccc" : "#888";
+    const frozen = operated(dg.frozen, n);
+    ctx.lineWidth = chosen ? 3 : frozen ? 2 : 1;
+    ctx.strokeStyle = chosen ? "#111" : frozen ? FROZEN : off ? "#ccc" : "#888";
+    ctx.setLineDash(frozen || (off && n.c > 0) ? [3, 2] : []);
     ctx.strokeRect(n.x - size / 2, n.y - size / 2, size, size);
+    ctx.setLineDash([]);
     if (n.c > 0) biasBar(ctx, n, size, s.layers[n.c - 1].b[n.r], bmax, pos, neg);
   }
   columnTitles(ctx, dg, lay);
@@ -231,7 +240,10 @@ function diagramTipLines(s, hit) {
     const lines = [n.label + (n.c === 0 ? (dg.active.includes(n.r) ? " (on)" : " (off)") : "")];
     lines.push(finite.length ? `over the plane: ${number(Math.min(...finite))} … ${number(Math.max(...finite))}`
       : "no value");
+    if (operated(dg.off, n)) lines.push("switched off: its output is held at 0");
+    if (operated(dg.frozen, n)) lines.push("frozen: training leaves its weights as they are");
     if (n.c > 0) lines.push(`bias = ${number(s.layers[n.c - 1].b[n.r])}`, "click to inspect");
+    if (col.kind === "hidden") lines.push("shift-click: off / on · alt-click: freeze / thaw");
     else lines.push(dg.editable.features ? "click to switch on or off" : "inputs are set by the lesson");
     if (col.kind === "hidden") lines.push(`colours: ±${s.values.scale} (shared)`);
     return lines;

@@ -62,10 +62,10 @@ function expandGrid(features, res, [lo, hi]) {
 // Each Dense layer's kernel W (fanIn x units, row-major) and bias b, as views into params.
 function layerParams(net, params) {
   let fanIn = net.features.length, offset = 0;
-  return net.layers.map(({ units, activation }) => {
+  return net.layers.map(({ units, activation, mask }) => {
     const W = params.subarray(offset, offset + fanIn * units);
     const b = params.subarray(offset + fanIn * units, offset + fanIn * units + units);
-    const layer = { W, b, fanIn, units, activation };
+    const layer = { W, b, fanIn, units, activation, mask };
     offset += fanIn * units + units;
     fanIn = units;
     return layer;
@@ -82,7 +82,7 @@ function forwardGrid(net, params, res, reuse = []) {
   const n = res * res;
   let a = gridFeatures(net.features, res, net.domain);
   const outputs = [];
-  for (const { W, b, fanIn, units, activation } of layerParams(net, params)) {
+  for (const { W, b, fanIn, units, activation, mask } of layerParams(net, params)) {
     const Wt = new Float64Array(fanIn * units);
     for (let i = 0; i < fanIn; i++) for (let j = 0; j < units; j++) Wt[j * fanIn + i] = W[i * units + j];
     const old = reuse[outputs.length];
@@ -96,6 +96,7 @@ function forwardGrid(net, params, res, reuse = []) {
     }
     if (activation === "softmax") softmaxRows(z, units);
     else activate(z, ACTIVATION_FNS[activation]);
+    if (mask) for (let p = 0; p < z.length; p++) z[p] *= mask[p % units]; // a switched-off unit: nnlib's a * mask
     outputs.push(z);
     a = z;
   }

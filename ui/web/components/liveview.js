@@ -10,8 +10,7 @@ export default function (component) {
   const { parentElement, setTriggerValue } = component;
   const data = viewData(component);
   const [root, created] = viewRoot(parentElement, "nnpg-live",
-    '<div class="bar"></div><div class="keys">Keys: <kbd>Space</kbd> play / pause · <kbd>S</kbd> step · ' +
-      '<kbd>R</kbd> reset</div><div class="main"><canvas class="plane"></canvas>' +
+    '<div class="bar"></div><div class="main"><canvas class="plane"></canvas>' +
       '<div class="net"><div class="dghead"></div><div class="dgwrap"><canvas class="diagram"></canvas>' +
       '<div class="dgctl"></div></div><div class="legend"></div></div><canvas class="curves"></canvas></div>' +
       '<div class="tip"></div><div class="ptip"></div><div class="ntip"></div>',
@@ -122,7 +121,6 @@ function viewBox(root) {
 function placeParts(root, box) {
   const main = root.querySelector(".main"), [plane, net, curves] = ["plane", "net", "curves"].map(
     (c) => root.querySelector("." + c));
-  root.querySelector(".keys").style.display = root.state.data.keys && box.wide && matchMedia("(hover: hover)").matches ? "" : "none";
   main.style.gridTemplateColumns = box.wide ? `${box.netWidth}px ${box.plane}px` : `${box.width}px`;
   const at = (el, column, row) => { el.style.gridColumn = column; el.style.gridRow = row; };
   if (box.wide) { at(net, "1", "1 / span 2"); at(plane, "2", "1"); at(curves, "2", "2"); }
@@ -138,7 +136,8 @@ const KEYS = { " ": (s) => (s.data.keys.playing ? "pause" : "play"), s: () => "s
 function listenKeys(root) {
   window.addEventListener("keydown", (e) => {
     const command = KEYS[e.key.toLowerCase()];
-    if (!command || !root.isConnected || !root.state.data.keys || e.repeat || e.ctrlKey || e.metaKey || e.altKey || typing(e)) return;
+    if (!command || !root.isConnected || !root.state.data.keys) return;
+    if (e.repeat || e.ctrlKey || e.metaKey || e.altKey || typing(e)) return;
     e.preventDefault(); // Space would scroll the page, or press the focused button as well
     e.stopImmediatePropagation(); // R is Streamlit's "rerun" too
     root.state.act("action", ["key", command(root.state)]);
@@ -152,8 +151,8 @@ function typing(e) {
 
 function drawBar(root) {
   const bar = root.querySelector(".bar"), shown = root.state.shown || [];
-  const labels = shown.map(([label]) => label).join("|");
-  if (bar.dataset.labels !== labels) {
+  const labels = shown.map(([label]) => label).join("|"), fresh = bar.dataset.labels !== labels;
+  if (fresh) {
     bar.dataset.labels = labels;
     bar.replaceChildren(...shown.map(([label]) => {
       const item = document.createElement("span");
@@ -165,6 +164,24 @@ function drawBar(root) {
     }));
   }
   shown.forEach(([, value], i) => { bar.children[i].lastChild.textContent = value; });
+  const width = root.state.box ? root.state.box.width : 0;
+  if (fresh || bar.dataset.width !== String(width)) {
+    bar.dataset.width = width;
+    keysHint(root, bar);
+  }
+}
+
+// The keys, at the end of the bar: where a keyboard is likely and the bar has room for them on its line.
+function keysHint(root, bar) {
+  bar.querySelectorAll(".keys").forEach((old) => old.remove());
+  if (!root.state.data.keys || !matchMedia("(hover: hover)").matches || !bar.firstChild) return;
+  const hint = document.createElement("span");
+  hint.className = "keys";
+  hint.innerHTML = "keys <kbd>Space</kbd> <kbd>S</kbd> <kbd>R</kbd>";
+  hint.title = "Space: play / pause · S: step · R: reset (not while typing in a field)";
+  bar.append(hint);
+  const first = bar.firstChild;
+  if (hint.offsetTop >= first.offsetTop + first.offsetHeight) hint.remove(); // it wrapped: the bar keeps one line
 }
 
 // The diagram's header: hidden layers − n +, the links/matrices switch; and − / + over each hidden layer.
@@ -242,10 +259,11 @@ function headerClick(root, e) {
 function followOnDiagram(root) {
   const canvas = root.querySelector(".diagram");
   followPointer(root, canvas, "netHover", () => { netTip(root); drawPlane(root); });
-  canvas.addEventListener("click", () => {
+  canvas.addEventListener("click", (e) => {
     const s = root.state, hit = diagramHit(s, s.netHover), dg = s.data.net.diagram;
     if (!hit || !hit.node) return;
-    const n = hit.node;
+    const n = hit.node, hidden = dg.columns[n.c].kind === "hidden";
+    if (hidden && (e.shiftKey || e.altKey)) { operate(s, e.shiftKey ? "off" : "frozen", n); return; }
     if (n.c > 0) { s.act("action", ["pick", n.c, n.r]); return; }
     if (!dg.editable.features) return;
     const on = new Set(dg.active.map((i) => dg.features[i]));
@@ -253,6 +271,13 @@ function followOnDiagram(root) {
     if (on.has(name)) on.delete(name); else on.add(name);
     if (on.size) s.act("action", ["features", dg.features.filter((f) => on.has(f))]);
   });
+}
+
+// Switch neuron n off or on ("off"), or freeze or thaw it ("frozen"): the whole new list, as "layer.neuron".
+function operate(s, kind, n) {
+  const dg = s.data.net.diagram, list = dg[kind].filter(([c, r]) => !(c === n.c && r === n.r));
+  if (list.length === dg[kind].length) list.push([n.c, n.r]);
+  s.act("action", [kind, list.map(([c, r]) => `${c}.${r + 1}`)]);
 }
 
 function netTip(root) {

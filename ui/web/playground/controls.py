@@ -21,7 +21,8 @@ SEEDED_RUNS = 2  # the seeding run, and the next one: Streamlit drops a finished
 
 SCALARS = ("dataset", "classes", "noise", "train_pct", "samples", "batch_size", "dropout", "init", "loss",
            "optimizer", "learning_rate", "regularization", "reg_rate", "epochs_per_frame", "seed", "data_seed",
-           *VIEW_SETTINGS)
+           "off", "frozen", *VIEW_SETTINGS)
+OPERATIONS = ("off", "frozen")  # neuron surgery: no widget of their own, set from the diagram and the Neuron tab
 
 
 def seed_widgets(config: Config) -> None:
@@ -186,12 +187,15 @@ def sidebar() -> Config:
         training = _training_controls(len(points.y_train))
     _seeded_run_done()
     view = {name: bool(st.session_state.get(widget_key(name), False)) for name in VIEW_SETTINGS}
-    config = Config(**data, features=chosen, **network, **training, **more, **view)
+    operated = {name: tuple(st.session_state.get(widget_key(name), ())) for name in OPERATIONS}
+    config = Config(**data, features=chosen, **network, **training, **more, **view, **operated)
     # one clamp path for URLs and widgets alike
     config, notices = cfg.from_query(cfg.to_query(config), upload_kind=state.upload_kind(),
                                      train_size=len(points.y_train))
     for notice in notices:
         state.notify(notice)
+    for name in OPERATIONS:  # a neuron the network lost stays gone when the layer grows again
+        st.session_state[widget_key(name)] = getattr(config, name)
     return config
 
 
@@ -371,6 +375,23 @@ def set_features(names) -> bool:
         return False
     for name in features.FEATURES:
         st.session_state[feature_key(name)] = name in names
+    _changed()
+    return True
+
+
+def set_operated(kind: str, names) -> bool:
+    """Make exactly ``names`` ("layer.neuron" from 1) the switched-off or the frozen hidden neurons (a click on
+    the diagram, a switch in the Neuron tab); the sidebar's next run drops any the network does not have.
+    Whether anything was set."""
+    if not (kind in OPERATIONS and isinstance(names, list) and all(isinstance(n, str) for n in names)):
+        return False
+    parsed = cfg.parse_neurons(names)
+    if parsed is None:
+        return False
+    if classroom().is_locked(kind) or classroom().is_hidden(kind):
+        state.notify("This lesson keeps its neurons as they are.")
+        return False
+    st.session_state[widget_key(kind)] = parsed
     _changed()
     return True
 

@@ -21,11 +21,13 @@ import math
 
 import streamlit as st
 
+from ui.core import config as cfg
 from ui.core import health, pacing, snapshots
 from ui.core.data import features
 from ui.core.run import PlaygroundRun
-from ui.render import network_charts
+from ui.render import network_charts, network_view
 from ui.web import state
+from ui.web.playground import controls
 
 TABLE_EVERY = 2  # while playing, the neuron table is recomputed every 2nd tick (~3 a second)
 CHARTS_EVERY = 5  # ... and the Plotly charts every 5th (~1 a second)
@@ -140,14 +142,45 @@ def selection_from_pick(pick) -> tuple[int, int] | None:
 
 def _neuron_details(table, edit, run: PlaygroundRun, layer: int, unit: int, frame: int, playing: bool) -> None:
     rows = _view("neuron_rows", run, frame, playing, TABLE_EVERY, (layer, unit), lambda: _incoming(run, layer, unit))
+    with table:
+        st.code(_formula(run, layer, rows), language=None, wrap_lines=True)
     # Markdown, not st.dataframe: no pandas -> Arrow conversion on every frame (~4 ms).
     with table.container(height=min(60 + 36 * len(rows), 330), border=False):
         st.markdown(incoming_table(rows))
     with edit:
+        if layer < len(_dense(run.model)) - 1:
+            _surgery_buttons(run, layer, unit)
+        _edit_controls(run, layer, unit, rows, playing)
         if playing:
-            st.caption("Pause to edit this neuron's weights or bias.")
-        else:
-            _edit_controls(run, layer, unit, rows)
+            st.caption("While playing, an edit takes effect from the next step.")
+
+
+def _formula(run: PlaygroundRun, layer: int, rows: list[dict]) -> str:
+    """The neuron's arithmetic with the numbers of the rows shown (bias first, then the weights)."""
+    activation = _dense(run.model)[layer].activation.name
+    return network_view.neuron_formula(activation, _sources(run, layer, short=True), [r["value"] for r in rows[1:]],
+                                       rows[0]["value"])
+
+
+def _surgery_buttons(run: PlaygroundRun, layer: int, unit: int) -> None:
+    """Switch the neuron off or on, freeze or thaw it: the whole new list, so a repeated click changes nothing."""
+    name = cfg.neuron_name(layer, unit)
+    row = st.container(horizontal=True)
+    for kind, (on_label, off_label, why) in SURGERY.items():
+        chosen = getattr(run.config, kind)
+        now_on = name in chosen
+        target = [n for n in chosen if n != name] + ([] if now_on else [name])
+        row.button(off_label if now_on else on_label, key=f"pg_inside_{kind}", help=why,
+                   on_click=_operate, args=(kind, target))
+
+
+SURGERY = {"off": ("Switch off", "Switch on", "Holds this neuron's output at 0; training goes on without it."),
+           "frozen": ("Freeze", "Thaw", "Training leaves this neuron's incoming weights and bias as they are.")}
+
+
+def _operate(kind: str, names: list[str]) -> None:
+    if controls.set_operated(kind, names):
+        st.session_state[state.SETUP_CHANGED] = True
 
 
 def incoming_table(rows: list[dict]) -> str:
@@ -167,12 +200,13 @@ def _incoming(run: PlaygroundRun, layer: int, unit: int) -> list[dict]:
     return rows
 
 
-def _edit_controls(run: PlaygroundRun, layer: int, unit: int, rows: list[dict]) -> None:
+def _edit_controls(run: PlaygroundRun, layer: int, unit: int, rows: list[dict], playing: bool) -> None:
     _keep_in(state.INSIDE_EDIT_TARGET, len(rows))
     target = st.selectbox("Edit", range(len(rows)), key=state.INSIDE_EDIT_TARGET,
                           format_func=lambda i: rows[i]["into this neuron"])
     current = rows[target]["value"]
-    value_key = state.inside_value_key(layer, unit, target, current)
+    # Paused, the box starts from the value; playing, it keeps what is typed while the value moves on.
+    value_key = state.inside_value_key(layer, unit, target, "playing" if playing else current)
     st.number_input("New value", value=float(current), step=0.1, format="%.4f", key=value_key)
     st.button("Apply", on_click=_apply_edit, args=(layer, unit, target - 1, value_key), type="primary",
               help="Writes the value into the model now; the boundary and the losses shown follow at once.")

@@ -19,6 +19,7 @@ import uuid
 import numpy as np
 import streamlit as st
 
+from ui.core import config as cfg
 from ui.core import exports, health, limits, pacing
 from ui.core.run import PlaygroundRun, Scores, problem_text, score_label
 from ui.render import charts, network_view
@@ -61,8 +62,9 @@ KEY_COMMANDS = {"play": state.LOOP.play, "pause": state.LOOP.pause, "step": stat
 
 
 def diagram_action() -> None:
-    """A click on the live view's diagram (its "action" trigger): switch inputs, resize the hidden layers, or
-    inspect a neuron; or a key (["key", command]). Whatever arrives is checked: the values are targets,
+    """A click on the live view's diagram (its "action" trigger): switch inputs, resize the hidden layers,
+    switch neurons off or freeze them (["off" | "frozen", ["1.2", ...]]), or inspect a neuron; or a key
+    (["key", command]). Whatever arrives is checked: the values are targets,
     clamped like any other input. The view lives in the live fragment, so a click reruns only that; a change
     of setup, or of playing, asks for the app (the buttons and the fragment's timer follow)."""
     action = (st.session_state.get(state.LIVE_VIEW) or {}).get("action")
@@ -71,6 +73,9 @@ def diagram_action() -> None:
     kind, args = action[0], action[1:]
     if kind in ("features", "network") and len(args) == 1:
         if (controls.set_features if kind == "features" else controls.set_hidden_units)(args[0]):
+            st.session_state[state.SETUP_CHANGED] = True
+    elif kind in ("off", "frozen") and len(args) == 1:
+        if controls.set_operated(kind, args[0]):
             st.session_state[state.SETUP_CHANGED] = True
     elif kind == "pick":
         inside.pick(args)
@@ -137,8 +142,9 @@ def view_net(run: PlaygroundRun) -> dict:
     dense = [layer["units"] for layer in net["layers"]], [layer["activation"] for layer in net["layers"]]
     free = {"features": not (room.is_locked("features") or room.is_hidden("features")),
             "layers": not (room.is_locked("layers") or room.is_hidden("layers"))}
-    net["diagram"] = network_view.diagram(run.config.features, *dense, run.data.kind,
-                                          selected=inside.selected_column_row(run), editable=free)
+    net["diagram"] = network_view.diagram(
+        run.config.features, *dense, run.data.kind, selected=inside.selected_column_row(run), editable=free,
+        off=tuple(map(cfg.neuron_index, run.config.off)), frozen=tuple(map(cfg.neuron_index, run.config.frozen)))
     return net
 
 

@@ -10,6 +10,7 @@ from ui.core.config import DEFAULT
 from ui.core.data import features
 from ui.web import state
 from ui.web.playground import controls, live
+from ui.web.state import widget_key
 
 
 @pytest.mark.parametrize("value, shown", [(0.12345, "0.1235"), (math.nan, "NaN"), (math.inf, "∞"), (-math.inf, "−∞")])
@@ -67,6 +68,7 @@ def test_a_click_on_a_neuron_opens_it_in_the_neuron_tab(session):
     [], ["network", [4] * (limits.MAX_HIDDEN_LAYERS + 1)], ["network", ["4"]], ["network", [4.5]], ["network"],
     ["features", []], ["features", ["x9"]], ["features", "x1"], ["pick", "a", 0], ["pick", 0, 0], ["nonsense", 1],
     ["key"], ["key", "toggle"], ["key", ["play"]], ["key", {"play": 1}], ["key", "play", "pause"],
+    ["off", "1.2"], ["off", ["1.x"]], ["off", [1.2]], ["frozen", ["0.1"]], ["off", ["1.1"] * 200], ["surgery", []],
 ])
 def test_a_malformed_click_changes_nothing(session, action):
     before = dict(session("pick", -5, -5))  # nothing at all, as a start
@@ -109,3 +111,19 @@ def test_the_keys_play_pause_and_ask_for_the_whole_page(session):
     assert ss[state.LOOP.PLAYING]
     ss = session("key", "pause")
     assert not ss[state.LOOP.PLAYING] and ss.pop(state.SETUP_CHANGED)
+
+
+def test_shift_and_alt_clicks_switch_neurons_off_and_freeze_them(session):
+    ss = session("off", ["1.2", "2.1"])
+    assert ss[widget_key("off")] == ("1.2", "2.1") and ss.pop(state.SETUP_CHANGED)
+    ss = session("frozen", ["1.1"])
+    assert ss[widget_key("frozen")] == ("1.1",) and ss[widget_key("off")] == ("1.2", "2.1")
+    ss = session("off", [])
+    assert ss[widget_key("off")] == ()
+
+
+def test_a_locked_lesson_keeps_its_neurons(session):
+    ss = session()
+    ss[state.CLASSROOM] = lessons.Classroom("learning_rate_too_high", (), lock=True)
+    session("off", ["1.1"])
+    assert ss.get(widget_key("off"), ()) == () and any("keeps its neurons" in n for n in ss[state.NOTICES])
