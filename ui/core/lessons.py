@@ -92,6 +92,7 @@ _THREE = Config(dataset="spiral3", layers=(16, 16), activations=("relu", "relu")
                 learning_rate=0.03, batch_size=25)
 _BUMPS = Config(dataset="multigauss", **_tanh(16, 16), optimizer="adam", learning_rate=0.03, batch_size=25)
 _SQUARES = Config(dataset="circle", features=("x1sq", "x2sq"), layers=(), activations=())
+_CRIPPLED = Config(dataset="circle", off=("1.2", "1.3", "1.4"))
 
 LESSONS: dict[str, Lesson] = {
     "xor_needs_hidden_layer": Lesson(
@@ -233,6 +234,20 @@ LESSONS: dict[str, Lesson] = {
         target=_above("val_score", 0.95, keeps=lambda c: not c.layers),
         claim="With X₁², X₂² and no hidden layer the test accuracy passes 95% within 30 epochs; with X₁, X₂ "
               "and no hidden layer it stays below 70%.",
+    ),
+    "neurons_that_carry_the_decision": Lesson(
+        title="Which neurons carry the decision",
+        config=_CRIPPLED,
+        goal="Pass 90% test accuracy with at least one neuron still switched off.",
+        notice="Three of the first layer's four neurons are switched off (greyed: their output is held at 0). "
+               "One tanh neuron draws one straight line, so the network can only cut the plane in bands, and "
+               "no band holds the disc. Shift-click a grey neuron (or use the Neuron tab) to switch it back on.",
+        question="Each first-layer neuron draws one edge of the boundary. How many edges does a closed shape "
+                 "need? Once it has learned, switch one neuron off at a time: which one does the loss miss most?",
+        target=_above("val_score", 0.9, keeps=lambda c: len(c.off) >= 1),
+        claim="With one first-layer neuron on the test accuracy stays below 65% after 100 epochs, with two on "
+              "below 85%; with three on it passes 95% within 100 epochs.",
+        solution=replace(_CRIPPLED, off=("1.4",)),
     ),
 }
 

@@ -125,6 +125,13 @@ def check_features_vs_depth(lesson):
     assert test_acc(trained(replace(lesson.config, features=("x1", "x2")), 30)) < 0.7
 
 
+def check_neurons_that_carry_the_decision(lesson):
+    assert lesson.config.layers[0] == 4 and len(lesson.config.off) == 3
+    assert test_acc(trained(lesson.config, 100)) < 0.65
+    assert test_acc(trained(replace(lesson.config, off=("1.3", "1.4")), 100)) < 0.85
+    assert test_acc(trained(lesson.solution, 100)) > 0.95
+
+
 CHECKS = {name[len("check_"):]: fn for name, fn in globals().items() if name.startswith("check_")}
 
 
