@@ -252,3 +252,24 @@ def test_a_switched_off_neuron_is_blank_and_the_plane_is_nnlibs_without_it(page,
     both = replace(DEFAULT, off=("1.1", "1.2"))
     np.testing.assert_allclose(live_root(page, PLANE)["output"], plane_of_nnlib(both), rtol=1e-9, atol=1e-12)
     assert "off=1.1%2C1.2" in page.url or "off=1.1,1.2" in page.url  # a shared link starts as crippled
+
+
+def test_the_picked_neurons_value_shows_where_the_pointer_is_on_the_plane(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page)
+    page.locator(".nnpg-live .bar [data-label=Epoch]").wait_for()
+    x, y = live_root(page, "(root) => { const n = root.state.layout.byColumn[1][2]; return [n.x, n.y]; }")
+    page.locator(".nnpg-live canvas.diagram").click(position={"x": x, "y": y})  # layer 1, neuron 3
+    page.wait_for_function(f"() => String(({LIVE_ROOT})().state.data.net.diagram.selected) === '1,2'")
+    box = live_root(page, "(root) => root.state.planeBox")
+    res = live_root(page, "(root) => root.state.data.net.resolution")
+    col, row = 30, 60  # the grid cell the pointer goes to: its centre, so a pixel's rounding stays inside it
+    fx, fy = (col + 0.5) / res, (row + 0.5) / res
+    page.locator(".nnpg-live canvas.plane").hover(position={"x": box["m"] + fx * box["w"], "y": 8 + fy * box["w"]})
+    tip = page.locator(".nnpg-live .ptip")
+    expect(tip).to_contain_text("layer 1, neuron 3: a = ")
+    run = PlaygroundRun(DEFAULT, make_data(DEFAULT))  # epoch 0: the weights on screen
+    assert len(run.grid) == res * res
+    expected = health.dense_outputs(run.model, run.grid_inputs)[0][row * res + col, 2]
+    shown = float(tip.inner_text().split("layer 1, neuron 3: a = ")[1].split()[0])
+    assert shown == pytest.approx(expected, rel=1e-3, abs=1e-4)

@@ -347,6 +347,11 @@ function planeTip(root) {
   const lines = [`X₁ ${(box.lo + fx * span).toFixed(2)}, X₂ ${(box.hi - fy * span).toFixed(2)}`].concat(
     d.net.kind === "binary" ? [`P(class 1) = ${v[0]}`]
       : d.net.kind === "regression" ? [`prediction = ${v[0]}`] : v.map((x, j) => `P(class ${j}) = ${x}`));
+  const picked = d.net.diagram.selected; // the neuron open in the Neuron tab: its value here too
+  if (picked && picked[0] > 0 && outputs[picked[0] - 1]) {
+    const units = d.net.layers[picked[0] - 1].units, a = outputs[picked[0] - 1][p / k * units + picked[1]];
+    lines.push(`${d.net.diagram.columns[picked[0]].labels[picked[1]]}: a = ${number(a)}`);
+  }
   tip.textContent = lines.join("\n");
   tip.style.display = "block";
   const plane = root.querySelector(".plane");
