@@ -70,9 +70,11 @@ class Config:
         """The settings that change what training computes: without the speed and the view toggles."""
         return replace(self, epochs_per_frame=0, show_test=False, discretize=False, log_loss=False)
 
+    def network_key(self) -> tuple:
+        return self.features, self.layers, self.activations, self.dropout, self.init, self.loss
+
     def model_key(self) -> tuple:
-        return (*self.data_key(), self.features, self.layers, self.activations, self.dropout, self.init,
-                self.loss)
+        return (*self.data_key(), *self.network_key())
 
 
 DEFAULT = Config()

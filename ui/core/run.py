@@ -143,6 +143,14 @@ class PlaygroundRun:
         self.note: str | None = None  # why this run started afresh, shown until it trains
         self.diverged_at_rate: float | None = None  # the learning rate in force when the loss overflowed
 
+    def replace_data(self, config: Config, data: Data) -> None:
+        """Train on ``data`` from now on (drawn points edited), keeping the weights, optimizer and history. Only
+        for the same network and kind of problem. The caller holds ``lock``."""
+        self.config, self.data = config, data
+        self.inputs_train = features.expand(data.X_train, config.features)
+        self.inputs_test = features.expand(data.X_test, config.features)
+        self.targets_train, self.targets_test = self._targets(data.y_train), self._targets(data.y_test)
+
     def _targets(self, y: np.ndarray) -> np.ndarray:
         """Multi-class MSE compares softmax outputs with one-hot rows; every other pairing takes y."""
         if self.data.kind == "multiclass" and self.model.loss.name == "mse":

@@ -162,7 +162,7 @@ def frame(epoch: int, model, shown: list[tuple[str, str]]) -> dict:
 def live_view_payload(*, frames: list[dict], net: dict, data, history, score_label: str,
                       frame_seconds: float = 0.0, log_loss: bool = False, show_test: bool = False,
                       discretize: bool = False, max_points: int = 300, height: int = 440, fit: bool = True,
-                      keys: dict | None = None) -> dict:
+                      keys: dict | None = None, drawing: dict | None = None) -> dict:
     """Everything the live view draws, as JSON-ready data: each frame (``frame``), the network, the points, the
     curves.
 
@@ -191,5 +191,17 @@ def live_view_payload(*, frames: list[dict], net: dict, data, history, score_lab
         "points": points, "epochs": (idx + 1).tolist(), "series": series, "log_loss": bool(log_loss),
         "score_label": score_label, "discretize": bool(discretize),
         "score_range": [0, 1] if score_label == "accuracy" else None, "height": height, "fit": bool(fit),
-        "keys": keys,
+        "keys": keys, "drawing": drawing,
     }
+
+
+def drawing_payload(data, max_points: int, free: bool = True) -> dict:
+    """What the point tool edits: every point, train and test, as [x1, x2, label] (a class, or a regression
+    target to 2 decimals), and the labels it offers: the problem's classes, or five targets from -1 to 1."""
+    X = np.concatenate([data.X_train, data.X_test])
+    y = np.concatenate([data.y_train, data.y_test])
+    regression = data.kind == "regression"
+    labels = _rounded(y, 2) if regression else np.asarray(y).astype(int).tolist()
+    points = [[x1, x2, label] for x1, x2, label in zip(_rounded(X[:, 0], 2), _rounded(X[:, 1], 2), labels)]
+    offers = [-1.0, -0.5, 0.0, 0.5, 1.0] if regression else list(range(max(2, data.n_classes)))
+    return {"points": points, "labels": offers, "kind": data.kind, "max": max_points, "free": bool(free)}

@@ -28,6 +28,8 @@ N_LAYERS = WIDGET_PREFIX + "n_layers"
 UPLOAD = "pg_upload"  # ui.core.data.csv_files.CsvTable of the user's CSV, or absent
 UPLOAD_ID = "pg_upload_id"  # which uploaded file UPLOAD came from
 UPLOAD_NAME = "pg_upload_name"  # the uploaded CSV's file name, for the caption
+DRAWN = "pg_drawn"  # True: the next run's data is the user's drawing, edited; the run keeps its weights
+DRAWINGS = "pg_drawings"  # how many times the drawn set changed: its UPLOAD_ID
 UPLOAD_ERROR = "pg_upload_error"  # the message for a rejected CSV, until the next upload
 UPLOAD_NOTES_DISMISSED = "pg_upload_notes_dismissed"  # the UPLOAD_ID whose notes were dismissed
 CLASSROOM = "pg_classroom"  # ui.core.lessons.Classroom: the lesson in progress, hidden and locked controls
@@ -118,7 +120,11 @@ def run_for(config: Config) -> PlaygroundRun:
     architecture are unchanged, a fresh one from the config's seed otherwise."""
     run = st.session_state.get(RUN)
     st.session_state[CONFIG] = config
-    if run is None or run.config.model_key() != config.model_key() or run.data is not data_for(config):
+    if st.session_state.pop(DRAWN, False) and run is not None and _drawn_fits(run, config):
+        with run.lock:  # points drawn or erased: train on, from the weights it has
+            run.apply(config)
+            run.replace_data(config, data_for(config))
+    elif run is None or run.config.model_key() != config.model_key() or run.data is not data_for(config):
         trained = run is not None and run.epoch > 0
         run = new_run(config)
         run.note = RESET_NOTE if trained else None  # shown until it trains
@@ -127,6 +133,13 @@ def run_for(config: Config) -> PlaygroundRun:
         with run.lock:
             run.apply(config)
     return run
+
+
+def _drawn_fits(run: PlaygroundRun, config: Config) -> bool:
+    """Whether the edited drawing fits the run's network: the same inputs and layers, the same problem."""
+    data = data_for(config)
+    return (run.config.network_key() == config.network_key() and
+            (data.kind, data.n_classes) == (run.data.kind, run.data.n_classes))
 
 
 def notify(message: str) -> None:

@@ -13,14 +13,18 @@ export default function (component) {
     '<div class="bar"></div><div class="main"><canvas class="plane"></canvas>' +
       '<div class="net"><div class="dghead"></div><div class="dgwrap"><canvas class="diagram"></canvas>' +
       '<div class="dgctl"></div></div><div class="legend"></div></div><canvas class="curves"></canvas></div>' +
-      '<div class="tip"></div><div class="ptip"></div><div class="ntip"></div>',
+      '<div class="draw"></div><div class="tip"></div><div class="ptip"></div><div class="ntip"></div>',
     { image: null, epoch: 0, queue: [], data: null, hover: null, planeHover: null, netHover: null,
-      matrices: false, want: null }, ".curves", drawCurves);
+      matrices: false, want: null, tool: null, drawn: null }, ".curves", drawCurves);
   if (created) listen(root);
   root.state.act = setTriggerValue;
   root.state.data = data;
   if (root.state.want && (Date.now() - root.state.want.at > 2000 || sameStructure(root.state.want, data.net))) {
     root.state.want = null; // the server took the change (or refused it): show what it sends
+  }
+  const drawn = root.state.drawn;
+  if (drawn && (Date.now() - drawn.at > 3000 || !data.drawing || sameSet(drawn.points, data.drawing.points))) {
+    root.state.drawn = null; // the server has the drawing (or refused it, and says why)
   }
   // A newer payload replaces what was still to be shown. Each frame is due frame_ms after the one before.
   const now = performance.now();
@@ -47,6 +51,7 @@ function playQueue(root) {
 
 function listen(root) {
   listenKeys(root);
+  listenDrawing(root);
   followOnPlane(root);
   followOnDiagram(root);
   root.querySelector(".dghead").addEventListener("click", (e) => headerClick(root, e));
@@ -301,7 +306,8 @@ function drawPlane(root) {
   s.planeShows = node ? node.label : null; // a hovered node is shown over the whole plane
   ctx.imageSmoothingEnabled = !d.discretize || !!node;
   ctx.drawImage(node ? nodePlane(root, node) : s.image, m, 8, w, w);
-  drawPoints(ctx, d.points, px, py, size < 360 ? 2.8 : 3.5, 1);
+  drawPoints(ctx, s.drawn ? [drawnSet(d, s.drawn.points)] : d.points, px, py, size < 360 ? 2.8 : 3.5, 1);
+  placeTools(root);
   ctx.fillStyle = MUTED;
   ctx.strokeStyle = "#999";
   ctx.strokeRect(m, 8, w, w);
@@ -431,4 +437,106 @@ function drawCurves(root) {
   } else {
     tip.style.display = "none";
   }
+}
+
+// --- the point tool: draw and erase points on the plane ------------------------------------------------------
+// A label's button draws that class (or regression target) by click or drag; the eraser, or a shift- or
+// alt-click while drawing, removes the nearest point. The view shows the edit at once and sends the whole set
+// (["points", [[x1, x2, label], ...]]), so a click the server had no time for is made good by the next.
+const DRAW_STEP = 0.3, ERASE_REACH = 0.6; // plane units: between painted points; how near an erased one is
+
+function placeTools(root) {
+  const s = root.state, bar = root.querySelector(".draw"), drawing = s.data.drawing, plane = root.querySelector(".plane");
+  const key = JSON.stringify([drawing && drawing.labels, drawing && drawing.free, s.tool, s.planeBox && s.planeBox.w]);
+  if (bar.dataset.key === key) return;
+  bar.dataset.key = key;
+  bar.replaceChildren();
+  bar.style.display = drawing ? "" : "none";
+  if (!drawing) return;
+  const { m, w } = s.planeBox;
+  bar.style.left = plane.offsetLeft + m + w - 4 + "px";
+  bar.style.top = plane.offsetTop + 12 + "px";
+  const colours = s.data.points[0].colours;
+  drawing.labels.forEach((label) => {
+    const b = toolButton(root, label, drawing.kind === "regression" ? `Draw points with target ${label}` :
+      `Draw class ${label} points: click or drag on the plane`, !drawing.free);
+    b.style.background = colours[labelColour(drawing.kind, label, colours.length)];
+    bar.append(b);
+  });
+  const eraser = toolButton(root, "erase", "Erase: click a point (or shift-click while drawing)", !drawing.free);
+  eraser.textContent = "⌫";
+  bar.append(eraser);
+  plane.style.touchAction = s.tool === null ? "" : "none"; // a drag draws instead of scrolling the page
+}
+
+function toolButton(root, tool, title, disabled) {
+  const b = document.createElement("button"), s = root.state;
+  b.dataset.tool = String(tool);
+  b.title = title;
+  b.setAttribute("aria-label", title);
+  b.disabled = disabled;
+  b.className = s.tool === tool ? "on" : "";
+  b.addEventListener("click", () => { s.tool = s.tool === tool ? null : tool; drawPlane(root); });
+  return b;
+}
+
+function labelColour(kind, label, steps) {
+  return kind === "regression" ? Math.round(((label + 1) / 2) * (steps - 1)) : label;
+}
+
+// The pending set as drawPoints takes it: every point with the training set's outline.
+function drawnSet(d, points) {
+  const colours = d.points[0].colours, kind = d.drawing.kind;
+  return { x: points.map((p) => p[0]), y: points.map((p) => p[1]), outline: d.points[0].outline, colours,
+           c: points.map((p) => labelColour(kind, p[2], colours.length)) };
+}
+
+// The same points, in any order (the server lists the training points first, then the test points).
+function sameSet(a, b) {
+  const key = (points) => points.map((p) => p.join(",")).sort().join(";");
+  return a.length === b.length && key(a) === key(b);
+}
+
+function listenDrawing(root) {
+  const canvas = root.querySelector(".plane"), s = root.state;
+  let stroke = null;
+  const at = (e) => {
+    const r = canvas.getBoundingClientRect(), { m, w, lo, hi } = s.planeBox, span = hi - lo;
+    const fx = (e.clientX - r.left - m) / w, fy = (e.clientY - r.top - 8) / w;
+    if (fx < 0 || fx > 1 || fy < 0 || fy > 1) return null;
+    return [Math.round((lo + fx * span) * 100) / 100, Math.round((hi - fy * span) * 100) / 100];
+  };
+  const edit = (e) => {
+    const p = at(e);
+    if (!p) return;
+    const erase = s.tool === "erase" || e.shiftKey || e.altKey;
+    if (!erase && stroke.last && Math.hypot(p[0] - stroke.last[0], p[1] - stroke.last[1]) < DRAW_STEP) return;
+    if (erase) eraseNearest(stroke.points, p);
+    else if (stroke.points.length < s.data.drawing.max) { stroke.points.push([p[0], p[1], s.tool]); stroke.last = p; }
+    s.drawn = { points: stroke.points, at: Date.now() };
+    drawPlane(root);
+  };
+  canvas.addEventListener("pointerdown", (e) => {
+    if (s.tool === null || !s.data.drawing || !s.data.drawing.free) return;
+    e.preventDefault();
+    canvas.setPointerCapture(e.pointerId);
+    const base = s.drawn ? s.drawn.points : s.data.drawing.points;
+    stroke = { points: base.map((p) => p.slice()), last: null };
+    edit(e);
+  });
+  canvas.addEventListener("pointermove", (e) => { if (stroke) edit(e); });
+  const end = () => {
+    if (!stroke) return;
+    s.drawn = { points: stroke.points, at: Date.now() };
+    stroke = null;
+    s.act("action", ["points", s.drawn.points]);
+  };
+  canvas.addEventListener("pointerup", end);
+  canvas.addEventListener("pointercancel", end);
+}
+
+function eraseNearest(points, [x, y]) {
+  let best = -1, reach = ERASE_REACH;
+  points.forEach((p, i) => { const d = Math.hypot(p[0] - x, p[1] - y); if (d < reach) { reach = d; best = i; } });
+  if (best >= 0) points.splice(best, 1);
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import streamlit as st
 
 from nnlib import datasets
@@ -394,6 +395,48 @@ def set_operated(kind: str, names) -> bool:
     st.session_state[widget_key(kind)] = parsed
     _changed()
     return True
+
+
+def set_drawn_points(points, kind: str, n_classes: int) -> bool:
+    """Make the drawn set exactly ``points`` ([[x1, x2, label], ...]: the drawing tool on the plane), the
+    data from now on: split into train and test with the current ratio, downloadable as the CSV, kept by a
+    Reset; training goes on from the weights it has. A label is a class of the current problem, or a target
+    in [-1, 1] for regression. Whether anything was set; a set it refuses says why and changes nothing."""
+    table = drawn_table(points, kind, n_classes)
+    if table is None:
+        return False
+    if len(table.y) < limits.UPLOAD_MIN_ROWS:
+        state.notify(f"A drawn set needs at least {limits.UPLOAD_MIN_ROWS} points; it keeps the ones it had.")
+        return False
+    if classroom().is_locked("dataset") or classroom().is_hidden("dataset"):
+        state.notify("This lesson keeps its data as it is.")
+        return False
+    ss = st.session_state
+    ss[state.DRAWINGS] = ss.get(state.DRAWINGS, 0) + 1
+    ss[state.UPLOAD], ss[state.UPLOAD_ID] = table, f"drawing {ss[state.DRAWINGS]}"
+    ss[state.UPLOAD_NAME] = "your drawing"
+    ss[widget_key("dataset")], ss[state.DRAWN] = cfg.UPLOAD, True
+    _changed()
+    return True
+
+
+def drawn_table(points, kind: str, n_classes: int) -> csv_files.CsvTable | None:
+    """``points`` checked as a drawn set of ``kind`` (None when anything is malformed): coordinates inside the
+    plane, classes of the problem, at most DRAW_MAX_POINTS."""
+    if not (isinstance(points, list) and len(points) <= limits.DRAW_MAX_POINTS):
+        return None
+    if not all(isinstance(p, list) and len(p) == 3 and all(type(v) in (int, float) for v in p) for p in points):
+        return None
+    values = np.array(points, dtype=float).reshape(-1, 3)
+    if not np.isfinite(values).all():
+        return None
+    low, high = datasets.DOMAIN
+    X, labels = np.clip(values[:, :2], low, high), values[:, 2]
+    if kind == "regression":
+        return csv_files.CsvTable(X, np.clip(labels, -1.0, 1.0), kind, (), ())
+    if not (np.all(labels == labels.round()) and np.all((labels >= 0) & (labels < n_classes))):
+        return None
+    return csv_files.CsvTable(X, labels.astype(np.int64), kind, tuple(map(str, range(n_classes))), ())
 
 
 def set_hidden_units(units) -> bool:

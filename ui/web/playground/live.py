@@ -63,7 +63,8 @@ KEY_COMMANDS = {"play": state.LOOP.play, "pause": state.LOOP.pause, "step": stat
 
 def diagram_action() -> None:
     """A click on the live view's diagram (its "action" trigger): switch inputs, resize the hidden layers,
-    switch neurons off or freeze them (["off" | "frozen", ["1.2", ...]]), or inspect a neuron; or a key
+    switch neurons off or freeze them (["off" | "frozen", ["1.2", ...]]), or inspect a neuron; draw points
+    (["points", [[x1, x2, label], ...]], the whole set); or a key
     (["key", command]). Whatever arrives is checked: the values are targets,
     clamped like any other input. The view lives in the live fragment, so a click reruns only that; a change
     of setup, or of playing, asks for the app (the buttons and the fragment's timer follow)."""
@@ -73,6 +74,10 @@ def diagram_action() -> None:
     kind, args = action[0], action[1:]
     if kind in ("features", "network") and len(args) == 1:
         if (controls.set_features if kind == "features" else controls.set_hidden_units)(args[0]):
+            st.session_state[state.SETUP_CHANGED] = True
+    elif kind == "points" and len(args) == 1 and state.RUN in st.session_state:
+        data = st.session_state[state.RUN].data
+        if controls.set_drawn_points(args[0], data.kind, data.n_classes):
             st.session_state[state.SETUP_CHANGED] = True
     elif kind in ("off", "frozen") and len(args) == 1:
         if controls.set_operated(kind, args[0]):
@@ -115,7 +120,9 @@ def _draw_frame() -> None:
         frames=shots, net=view_net(run), frame_seconds=(tick_seconds or 0) / len(shots), data=run.data,
         history=run.history,
         score_label=score_label(run.data.kind), log_loss=view.log_loss, show_test=view.show_test,
-        discretize=view.discretize, max_points=limits.HISTORY_POINTS, keys={"playing": playing})
+        discretize=view.discretize, max_points=limits.HISTORY_POINTS, keys={"playing": playing},
+        drawing=charts.drawing_payload(run.data, limits.DRAW_MAX_POINTS, free=not controls.classroom().is_locked(
+            "dataset")))
     LIVE_VIEW(data=payload, key=state.LIVE_VIEW, on_action_change=diagram_action)
     frame = st.session_state[state.LIVE_FRAME] = st.session_state.get(state.LIVE_FRAME, 0) + 1
     inside.panel(run, frame, playing=playing)
