@@ -164,6 +164,13 @@ def dense_outputs(model, x: np.ndarray, chunk: int = FORWARD_CHUNK) -> list[np.n
     return [np.concatenate(layer) for layer in zip(*parts)]
 
 
+def working_units(model, outputs: list[np.ndarray]) -> list[np.ndarray]:
+    """``dense_outputs`` without the switched-off units (Dense.unit_mask): held at 0 on purpose, they are not
+    dead, and a layer with half its units off is no less healthy."""
+    dense = [layer for layer in model.layers if layer.kind == "Dense"]
+    return [a if layer.unit_mask is None else a[:, layer.unit_mask.astype(bool)] for layer, a in zip(dense, outputs)]
+
+
 # --- the hidden-space view ---------------------------------------------------------------------------------
 def grid_polylines(n_lines: int = 13, samples: int = 41) -> np.ndarray:
     """Lines across the input plane: n_lines with x1 fixed (vertical), then n_lines with x2 fixed

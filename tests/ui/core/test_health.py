@@ -6,8 +6,9 @@ import numpy as np
 
 import nnlib
 from ui.core import health
+from ui.core.config import Config
 from ui.core.data import features
-from ui.core.run import grid_points
+from ui.core.run import PlaygroundRun, grid_points, make_data
 
 
 def layer_model(activation: str, W, b) -> nnlib.Sequential:
@@ -89,3 +90,14 @@ def test_chunked_forward_equals_one_pass(make_run):
     for chunked, whole in zip(health.dense_outputs(run.model, x, chunk=512),
                               [o["a"] for o in run.model.layer_outputs(x) if o["kind"] == "Dense"]):
         np.testing.assert_allclose(chunked, whole)
+
+
+def test_switched_off_units_are_not_counted_as_dead():
+    config = Config(layers=(4, 2), activations=("relu", "relu"), off=("1.1", "1.2"))
+    run = PlaygroundRun(config, make_data(config))
+    outputs = health.dense_outputs(run.model, run.inputs_train)
+    assert not outputs[0][:, :2].any()  # held at 0: to a plain count, two dead ReLU units
+    working = health.working_units(run.model, outputs)
+    assert working[0].shape[1] == 2 and working[1].shape[1] == 2
+    rows = health.layer_health(["relu", "relu"], working[:-1], [1.0, 1.0, 1.0])
+    assert rows[0].units == 2 and rows[0].dead == int(health.dead_units(outputs[0][:, 2:]).sum())

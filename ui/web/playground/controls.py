@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 
-import numpy as np
 import streamlit as st
 
 from nnlib import datasets
@@ -106,7 +105,7 @@ def _dismiss_notices() -> None:
     st.session_state[state.UPLOAD_NOTES_DISMISSED] = st.session_state.get(state.UPLOAD_ID)
 
 
-def _changed() -> None:
+def changed() -> None:
     st.session_state.pop(state.NOTICES, None)
     state.LOOP.touch()
 
@@ -132,7 +131,7 @@ def _regenerate() -> None:
     """New points, the same initial weights' seed, as TensorFlow Playground's Regenerate."""
     ss = st.session_state
     ss[widget_key("data_seed")] = random.randint(1, 99_999)
-    _changed()
+    changed()
     state.notify(f"New data drawn (data seed {ss[widget_key('data_seed')]}); the initial weights keep seed "
                  f"{ss.get(widget_key('seed'), cfg.DEFAULT.seed)}.")
 
@@ -208,7 +207,7 @@ def _data_controls() -> dict:
     labels = {name: f"{name} ({datasets.DATASETS[name].kind})" for name in cfg.DATASET_NAMES}
     labels[cfg.UPLOAD] = "your CSV"
     dataset = _control(st.selectbox, "dataset", "Dataset", names, key=widget_key("dataset"), format_func=labels.get,
-                       on_change=_changed)
+                       on_change=changed)
     uploaded = dataset == cfg.UPLOAD
     if not classroom().is_hidden("dataset"):
         st.caption(f"{len(table.y)} rows from {st.session_state.get(state.UPLOAD_NAME, 'your file')}" if uploaded
@@ -216,7 +215,7 @@ def _data_controls() -> dict:
     classes = _generator_control(uploaded or dataset != "blobs", st.slider, "classes", "Classes", 3, 6)
     noise = _generator_control(uploaded, st.slider, "noise", "Noise", 0.0, datasets.MAX_NOISE, step=0.05)
     train_pct = _control(st.slider, "train_pct", "Training data (%)", 10, 90, step=5, key=widget_key("train_pct"),
-                         on_change=_changed)
+                         on_change=changed)
     samples = _generator_control(uploaded, st.slider, "samples", "Samples", limits.MIN_SAMPLES,
                                  limits.MAX_SAMPLES, step=50)
     room = classroom()
@@ -237,7 +236,7 @@ def _generator_control(unused: bool, widget, name: str, *args, **kwargs):
     if unused:
         st.session_state[key] = st.session_state.get(key, getattr(cfg.DEFAULT, name))
         return st.session_state[key]
-    return _control(widget, name, *args, key=key, on_change=_changed, **kwargs)
+    return _control(widget, name, *args, key=key, on_change=changed, **kwargs)
 
 
 def _upload_controls() -> None:
@@ -267,14 +266,14 @@ def _read_upload() -> None:
     st.session_state[state.UPLOAD], st.session_state[state.UPLOAD_ID] = table, upload.file_id
     st.session_state[state.UPLOAD_NAME] = upload.name[:60]
     st.session_state[widget_key("dataset")] = cfg.UPLOAD
-    _changed()
+    changed()
 
 
 def _feature_controls() -> tuple[str, ...]:
     cols = st.columns(3)
     chosen = []
     for i, (name, (label, _)) in enumerate(features.FEATURES.items()):
-        if _control(cols[i % 3].checkbox, "features", label, key=feature_key(name), on_change=_changed):
+        if _control(cols[i % 3].checkbox, "features", label, key=feature_key(name), on_change=changed):
             chosen.append(name)
     if not chosen:
         st.warning("Pick at least one input feature; using X₁ and X₂ meanwhile.")
@@ -284,7 +283,7 @@ def _feature_controls() -> tuple[str, ...]:
 
 def _network_controls(n_inputs: int) -> dict:
     n_layers = _control(st.number_input, "layers", "Hidden layers", 0, limits.MAX_HIDDEN_LAYERS, step=1,
-                        key=state.N_LAYERS, on_change=_changed)
+                        key=state.N_LAYERS, on_change=changed)
     layers, acts = [], []
     room = classroom()
     shown = not (room.is_hidden("layers") and room.is_hidden("activations"))
@@ -292,13 +291,13 @@ def _network_controls(n_inputs: int) -> dict:
         left, right = st.columns([1, 1]) if shown else (st, st)  # no empty columns for hidden controls
         _clamp_widget(units_key(i), 1, limits.MAX_NEURONS)
         layers.append(_control(left.number_input, "layers", f"Layer {i + 1} neurons", 1, limits.MAX_NEURONS,
-                               step=1, key=units_key(i), on_change=_changed))
+                               step=1, key=units_key(i), on_change=changed))
         acts.append(_control(right.selectbox, "activations", f"Layer {i + 1} activation", cfg.HIDDEN_ACTIVATIONS,
-                             key=act_key(i), on_change=_changed))
+                             key=act_key(i), on_change=changed))
     dropout = _control(st.slider, "dropout", "Dropout", 0.0, 0.9, step=0.05, key=widget_key("dropout"),
-                       on_change=_changed)
+                       on_change=changed)
     init = _control(st.selectbox, "init", "Weight initializer", cfg.INITIALIZERS, key=widget_key("init"),
-                    on_change=_changed)
+                    on_change=changed)
     return dict(layers=tuple(int(u) for u in layers), activations=tuple(acts), dropout=dropout, init=init)
 
 
@@ -315,26 +314,26 @@ def _loss_control(kind: str, dataset: str) -> str:
         st.session_state[key] = "auto"
     options = cfg.FITTING_LOSSES[kind]
     return _control(st.selectbox, "loss", "Loss", options, key=key, format_func=lambda n: cfg.loss_label(n, kind),
-                    on_change=_changed)
+                    on_change=changed)
 
 
 def _training_controls(train_size: int) -> dict:
     """What a learner changes while watching; each keeps the weights (ui/core/run.py:PlaygroundRun.apply),
     except the activation, which starts afresh."""
     lr = _control(st.select_slider, "learning_rate", "Learning rate", cfg.LEARNING_RATES,
-                  key=widget_key("learning_rate"), on_change=_changed)
+                  key=widget_key("learning_rate"), on_change=changed)
     _every_layer_activation()
     regularization = _control(st.selectbox, "regularization", "Regularization", list(cfg.REGULARIZATIONS),
-                              key=widget_key("regularization"), format_func=cfg.REGULARIZATIONS.get, on_change=_changed)
+                              key=widget_key("regularization"), format_func=cfg.REGULARIZATIONS.get, on_change=changed)
     reg_rate = _control(st.select_slider, "reg_rate", "Regularization rate", cfg.REG_RATES, key=widget_key("reg_rate"),
-                        on_change=_changed)
+                        on_change=changed)
     _clamp_batch(train_size)
     batch_size = _control(st.slider, "batch_size", "Batch size", 1, train_size, key=widget_key("batch_size"),
-                          on_change=_changed)
+                          on_change=changed)
     speed = _control(st.slider, "epochs_per_frame", "Epochs per frame (speed)", 1, limits.MAX_EPOCHS_PER_FRAME,
-                     key=widget_key("epochs_per_frame"), on_change=_changed)
+                     key=widget_key("epochs_per_frame"), on_change=changed)
     optimizer = _control(st.selectbox, "optimizer", "Optimizer", list(cfg.OPTIMIZERS), key=widget_key("optimizer"),
-                         format_func=cfg.OPTIMIZERS.get, on_change=_changed)
+                         format_func=cfg.OPTIMIZERS.get, on_change=changed)
     return dict(optimizer=optimizer, learning_rate=lr, regularization=regularization, reg_rate=reg_rate,
                 batch_size=batch_size, epochs_per_frame=speed)
 
@@ -342,7 +341,7 @@ def _training_controls(train_size: int) -> dict:
 def _more_training_controls(dataset: str, kind: str) -> dict:
     loss = _loss_control(kind, dataset)
     seed = _control(st.number_input, "seed", "Seed", 0, limits.MAX_SEED, step=1, key=widget_key("seed"),
-                    on_change=_changed)
+                    on_change=changed)
     return dict(loss=loss, seed=int(seed))
 
 
@@ -362,99 +361,4 @@ def _set_every_activation() -> None:
     if ss.get(state.EVERY_ACTIVATION) in cfg.HIDDEN_ACTIVATIONS:
         for i in range(int(ss.get(state.N_LAYERS, 0))):
             ss[act_key(i)] = ss[state.EVERY_ACTIVATION]
-    _changed()
-
-
-# --- clicks on the live view's diagram -----------------------------------------------------------------------
-def set_features(names) -> bool:
-    """Switch the inputs to exactly ``names`` (a click on an input node), unless the lesson keeps them.
-    Whether anything was set."""
-    if not (isinstance(names, list) and names and all(isinstance(n, str) and n in features.FEATURES for n in names)):
-        return False
-    if classroom().is_locked("features") or classroom().is_hidden("features"):
-        state.notify("This lesson keeps its inputs as they are.")
-        return False
-    for name in features.FEATURES:
-        st.session_state[feature_key(name)] = name in names
-    _changed()
-    return True
-
-
-def set_operated(kind: str, names) -> bool:
-    """Make exactly ``names`` ("layer.neuron" from 1) the switched-off or the frozen hidden neurons (a click on
-    the diagram, a switch in the Neuron tab); the sidebar's next run drops any the network does not have.
-    Whether anything was set."""
-    if not (kind in OPERATIONS and isinstance(names, list) and all(isinstance(n, str) for n in names)):
-        return False
-    parsed = cfg.parse_neurons(names)
-    if parsed is None:
-        return False
-    if classroom().is_locked(kind) or classroom().is_hidden(kind):
-        state.notify("This lesson keeps its neurons as they are.")
-        return False
-    st.session_state[widget_key(kind)] = parsed
-    _changed()
-    return True
-
-
-def set_drawn_points(points, kind: str, n_classes: int) -> bool:
-    """Make the drawn set exactly ``points`` ([[x1, x2, label], ...]: the drawing tool on the plane), the
-    data from now on: split into train and test with the current ratio, downloadable as the CSV, kept by a
-    Reset; training goes on from the weights it has. A label is a class of the current problem, or a target
-    in [-1, 1] for regression. Whether anything was set; a set it refuses says why and changes nothing."""
-    table = drawn_table(points, kind, n_classes)
-    if table is None:
-        return False
-    if len(table.y) < limits.UPLOAD_MIN_ROWS:
-        state.notify(f"A drawn set needs at least {limits.UPLOAD_MIN_ROWS} points; it keeps the ones it had.")
-        return False
-    if classroom().is_locked("dataset") or classroom().is_hidden("dataset"):
-        state.notify("This lesson keeps its data as it is.")
-        return False
-    ss = st.session_state
-    ss[state.DRAWINGS] = ss.get(state.DRAWINGS, 0) + 1
-    ss[state.UPLOAD], ss[state.UPLOAD_ID] = table, f"drawing {ss[state.DRAWINGS]}"
-    ss[state.UPLOAD_NAME] = "your drawing"
-    ss[widget_key("dataset")], ss[state.DRAWN] = cfg.UPLOAD, True
-    _changed()
-    return True
-
-
-def drawn_table(points, kind: str, n_classes: int) -> csv_files.CsvTable | None:
-    """``points`` checked as a drawn set of ``kind`` (None when anything is malformed): coordinates inside the
-    plane, classes of the problem, at most DRAW_MAX_POINTS."""
-    if not (isinstance(points, list) and len(points) <= limits.DRAW_MAX_POINTS):
-        return None
-    if not all(isinstance(p, list) and len(p) == 3 and all(type(v) in (int, float) for v in p) for p in points):
-        return None
-    values = np.array(points, dtype=float).reshape(-1, 3)
-    if not np.isfinite(values).all():
-        return None
-    low, high = datasets.DOMAIN
-    X, labels = np.clip(values[:, :2], low, high), values[:, 2]
-    if kind == "regression":
-        return csv_files.CsvTable(X, np.clip(labels, -1.0, 1.0), kind, (), ())
-    if not (np.all(labels == labels.round()) and np.all((labels >= 0) & (labels < n_classes))):
-        return None
-    return csv_files.CsvTable(X, labels.astype(np.int64), kind, tuple(map(str, range(n_classes))), ())
-
-
-def set_hidden_units(units) -> bool:
-    """Make the hidden layers ``units`` neurons wide (a click on + or − on the diagram): sizes clamped to the
-    limits, a new layer with the activation of the one before it, unless the lesson keeps the network.
-    Whether anything was set."""
-    if not (isinstance(units, list) and len(units) <= limits.MAX_HIDDEN_LAYERS and
-            all(type(u) is int for u in units)):
-        return False
-    if classroom().is_locked("layers") or classroom().is_hidden("layers"):
-        state.notify("This lesson keeps its network as it is.")
-        return False
-    ss = st.session_state
-    before = int(ss.get(state.N_LAYERS, 0))
-    for i, u in enumerate(units):
-        ss[units_key(i)] = min(max(u, 1), limits.MAX_NEURONS)
-        if i >= before:
-            ss[act_key(i)] = ss.get(act_key(before - 1), "tanh") if before else "tanh"
-    ss[state.N_LAYERS] = len(units)
-    _changed()
-    return True
+    changed()

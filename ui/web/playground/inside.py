@@ -27,7 +27,7 @@ from ui.core.data import features
 from ui.core.run import PlaygroundRun
 from ui.render import network_charts, network_view
 from ui.web import state
-from ui.web.playground import controls
+from ui.web.playground import clicks
 
 TABLE_EVERY = 2  # while playing, the neuron table is recomputed every 2nd tick (~3 a second)
 CHARTS_EVERY = 5  # ... and the Plotly charts every 5th (~1 a second)
@@ -179,7 +179,7 @@ SURGERY = {"off": ("Switch off", "Switch on", "Holds this neuron's output at 0; 
 
 
 def _operate(kind: str, names: list[str]) -> None:
-    if controls.set_operated(kind, names):
+    if clicks.set_operated(kind, names):
         st.session_state[state.SETUP_CHANGED] = True
 
 
@@ -270,7 +270,7 @@ def _health_tab(run: PlaygroundRun, frame: int, playing: bool) -> None:
 def _health(run: PlaygroundRun):
     with run.lock:
         norms = run.model.gradient_norms(run.inputs_train, run.targets_train)
-        outputs = health.dense_outputs(run.model, run.inputs_train)
+        outputs = health.working_units(run.model, health.dense_outputs(run.model, run.inputs_train))
         names = [d.activation.name for d in _dense(run.model)]
         history = [list(row) for row in run.history.grad_norms]
     layers = health.layer_health(names[:-1], outputs[:-1], norms)

@@ -25,7 +25,7 @@ from ui.core.run import PlaygroundRun, Scores, problem_text, score_label
 from ui.render import charts, network_view
 from ui.web import canvas, state
 from ui.web import lessons as lessons_page
-from ui.web.playground import controls, inside
+from ui.web.playground import clicks, controls, inside
 
 HEALTH_EVERY_EPOCHS = 25  # while playing, the main view re-checks for dead or saturated units this often
 LIVE_VIEW = canvas.canvas_view("nnpg_live_view", "liveview")
@@ -73,14 +73,14 @@ def diagram_action() -> None:
         return
     kind, args = action[0], action[1:]
     if kind in ("features", "network") and len(args) == 1:
-        if (controls.set_features if kind == "features" else controls.set_hidden_units)(args[0]):
+        if (clicks.set_features if kind == "features" else clicks.set_hidden_units)(args[0]):
             st.session_state[state.SETUP_CHANGED] = True
     elif kind == "points" and len(args) == 1 and state.RUN in st.session_state:
         data = st.session_state[state.RUN].data
-        if controls.set_drawn_points(args[0], data.kind, data.n_classes):
+        if clicks.set_drawn_points(args[0], data.kind, data.n_classes):
             st.session_state[state.SETUP_CHANGED] = True
     elif kind in ("off", "frozen") and len(args) == 1:
-        if controls.set_operated(kind, args[0]):
+        if clicks.set_operated(kind, args[0]):
             st.session_state[state.SETUP_CHANGED] = True
     elif kind == "pick":
         inside.pick(args)
@@ -220,7 +220,7 @@ def _health_warning(run: PlaygroundRun, playing: bool) -> None:
             run.epoch - seen[1] >= HEALTH_EVERY_EPOCHS:
         with run.lock:
             epoch, dense = run.epoch, [layer for layer in run.model.layers if layer.kind == "Dense"]
-            outputs = health.dense_outputs(run.model, run.inputs_train)
+            outputs = health.working_units(run.model, health.dense_outputs(run.model, run.inputs_train))
             norms = list(run.history.grad_norms[-1]) if run.history.grad_norms else [math.nan] * len(dense)
         layers = health.layer_health([d.activation.name for d in dense[:-1]], outputs[:-1], norms)
         widest = health.widest_input(run.inputs_train, run.config.features)

@@ -9,7 +9,7 @@ from ui.core import lessons, limits
 from ui.core.config import DEFAULT
 from ui.core.data import features
 from ui.web import state
-from ui.web.playground import controls, live
+from ui.web.playground import clicks, controls, live
 from ui.web.state import widget_key
 
 
@@ -135,11 +135,11 @@ RING = [[round(4 * math.cos(a), 2), round(4 * math.sin(a), 2), i % 2] for i, a i
 
 def test_a_drawn_set_becomes_the_data_and_the_run_keeps_its_weights(session):
     ss = session()
-    assert controls.set_drawn_points(RING, "binary", 2)
+    assert clicks.set_drawn_points(RING, "binary", 2)
     table = ss[state.UPLOAD]
     assert len(table.y) == 12 and table.kind == "binary" and ss[widget_key("dataset")] == "upload"
     assert ss[state.DRAWN] and ss[state.UPLOAD_ID] == "drawing 1"
-    assert controls.set_drawn_points(RING[:-1], "binary", 2) and ss[state.UPLOAD_ID] == "drawing 2"
+    assert clicks.set_drawn_points(RING[:-1], "binary", 2) and ss[state.UPLOAD_ID] == "drawing 2"
 
 
 @pytest.mark.parametrize("points", [
@@ -148,16 +148,16 @@ def test_a_drawn_set_becomes_the_data_and_the_run_keeps_its_weights(session):
 ])
 def test_a_malformed_drawing_or_a_class_the_problem_lacks_is_refused(session, points):
     ss = session()
-    assert not controls.set_drawn_points(points, "binary", 2)
+    assert not clicks.set_drawn_points(points, "binary", 2)
     assert state.UPLOAD not in ss and state.DRAWN not in ss
 
 
 def test_too_few_points_are_refused_with_a_reason(session):
     ss = session()
-    assert not controls.set_drawn_points(RING[:5], "binary", 2)
+    assert not clicks.set_drawn_points(RING[:5], "binary", 2)
     assert any("at least 10 points" in n for n in ss[state.NOTICES]) and state.UPLOAD not in ss
 
 
 def test_drawn_regression_targets_are_clipped_and_points_kept_on_the_plane():
-    table = controls.drawn_table([[9.0, -9.0, 3.0]] * 10 + [[0.0, 0.0, -0.5]], "regression", 1)
+    table = clicks.drawn_table([[9.0, -9.0, 3.0]] * 10 + [[0.0, 0.0, -0.5]], "regression", 1)
     assert table.X.max() == 6.0 and table.X.min() == -6.0 and table.y.max() == 1.0 and table.y.min() == -0.5
