@@ -73,3 +73,34 @@ def test_drawing_while_playing_trains_on_without_fresh_weights(page, app_url):
     epoch = epoch_on_screen(page)
     assert epoch > 80  # the run went on: a new run would have started again from epoch 0
     expect(page.get_by_role("button", name="Pause")).to_be_enabled()
+
+
+def rows_as_set(rows: list[dict]) -> set[tuple]:
+    return {(round(float(r["x1"]), 6), round(float(r["x2"]), 6), r["label"]) for r in rows}
+
+
+def test_a_drawn_set_rides_in_the_shared_link_and_comes_back_the_same(browser, page, app_url):
+    page.goto(f"{app_url}/?samples=50")
+    wait_for_app(page)
+    page.locator(".nnpg-live .draw button[data-tool='0']").click()
+    click_plane(page, 0.5, 0.5)  # the centre, among class 1: a point the network must now bend around
+    expect(page.get_by_text("Problem:")).to_contain_text("25 training and 26 test points")
+    page.wait_for_function("() => new URL(location.href).searchParams.has('points')")
+    link, drawn_rows = page.url, rows_as_set(downloaded_rows(page))
+    assert len(drawn_rows) == 51
+    other = browser.new_context().new_page()  # someone else opens the link
+    try:
+        other.goto(link)
+        wait_for_app(other)
+        expect(other.get_by_text("Problem:")).to_contain_text("25 training and 26 test points")
+        assert rows_as_set(downloaded_rows(other)) == drawn_rows
+        assert other.locator("[data-testid='stAlert']").count() == 0  # nothing was refused
+    finally:
+        other.context.close()
+
+
+def test_a_broken_drawing_in_a_link_is_refused_with_a_reason_and_the_page_works(page, app_url):
+    page.goto(f"{app_url}/?points=1bAAAAA")
+    wait_for_app(page)
+    expect(page.get_by_text("Ignored URL parameter points: its points are cut short.")).to_be_visible()
+    assert points_in_caption(page) == 500  # the default set instead

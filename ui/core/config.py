@@ -338,7 +338,7 @@ _PARSERS = {
     "discretize": lambda text, notices: _flag(text),
     "log_loss": lambda text, notices: _flag(text),
 }
-_IGNORED_KEYS = {"lesson", "hide", "embed", "embed_options"}  # owned by other features, not by Config
+_IGNORED_KEYS = {"lesson", "hide", "embed", "embed_options", "points"}  # owned by other features, not by Config
 
 
 def query_text(name: str, value) -> str:

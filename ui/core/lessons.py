@@ -345,8 +345,9 @@ def parse_hide(text: str) -> tuple[tuple[str, ...], list[str]]:
     return tuple(accepted), notices
 
 
-def from_url(params) -> tuple[Config, Classroom, list[str]]:
-    """The Config, the Classroom and the notices for a URL's query parameters (str -> str or list of str)."""
+def from_url(params, upload_kind: str | None = None) -> tuple[Config, Classroom, list[str]]:
+    """The Config, the Classroom and the notices for a URL's query parameters (str -> str or list of str).
+    ``upload_kind``: the kind of the session's own data (a drawing the link carried), for dataset=upload."""
     params = {str(k): v for k, v in dict(params).items()}
     notices: list[str] = []
     base: dict[str, str] = {}
@@ -371,7 +372,7 @@ def from_url(params) -> tuple[Config, Classroom, list[str]]:
             notices.append(f"This lesson is locked, so the link's {', '.join(overridden)} "
                            f"{'was' if len(overridden) == 1 else 'were'} ignored.")
         params = {k: v for k, v in params.items() if k not in LOCKABLE}
-    config, more = cfg.from_query({**base, **params})
+    config, more = cfg.from_query({**base, **params}, upload_kind=upload_kind)
     return config, Classroom(lesson, hide, lock_on and lesson is not None), notices + more
 
 

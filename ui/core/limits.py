@@ -17,6 +17,8 @@ UPLOAD_MAX_BYTES = 2_000_000  # config.toml's maxUploadSize is this in whole MB 
 UPLOAD_MAX_ROWS = 5000
 UPLOAD_MIN_ROWS = 10  # fewer leave an empty test (or training) set at some split
 DRAW_MAX_POINTS = 1000  # points a drawn set may hold (the drawing tool on the plane); at least UPLOAD_MIN_ROWS
+DRAW_LINK_MAX_POINTS = 300  # points a shared link carries (points=, 3 bytes each: 1,202 characters at most)
+DRAW_LINK_MAX_CHARS = 1210  # a longer points= is ignored outright
 
 IDLE_PAUSE_SECONDS = 15 * 60  # playing stops after this long without a user action
 HISTORY_POINTS = 300  # loss-curve points sent per frame, at most (older epochs are thinned)

@@ -504,7 +504,7 @@ function listenDrawing(root) {
     const r = canvas.getBoundingClientRect(), { m, w, lo, hi } = s.planeBox, span = hi - lo;
     const fx = (e.clientX - r.left - m) / w, fy = (e.clientY - r.top - 8) / w;
     if (fx < 0 || fx > 1 || fy < 0 || fy > 1) return null;
-    return [Math.round((lo + fx * span) * 100) / 100, Math.round((hi - fy * span) * 100) / 100];
+    return [snap(lo + fx * span), snap(hi - fy * span)];
   };
   const edit = (e) => {
     const p = at(e);
@@ -521,7 +521,7 @@ function listenDrawing(root) {
     e.preventDefault();
     canvas.setPointerCapture(e.pointerId);
     const base = s.drawn ? s.drawn.points : s.data.drawing.points;
-    stroke = { points: base.map((p) => p.slice()), last: null };
+    stroke = { points: base.map(([x, y, label]) => [snap(x), snap(y), label]), last: null };
     edit(e);
   });
   canvas.addEventListener("pointermove", (e) => { if (stroke) edit(e); });
@@ -533,6 +533,11 @@ function listenDrawing(root) {
   };
   canvas.addEventListener("pointerup", end);
   canvas.addEventListener("pointercancel", end);
+}
+
+// ui/core/data/drawn.py:snap: the 0.05 grid a link carries exactly.
+function snap(v) {
+  return Math.round(v * 20) / 20;
 }
 
 function eraseNearest(points, [x, y]) {

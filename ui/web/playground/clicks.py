@@ -7,12 +7,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from nnlib import datasets
 from ui.core import config as cfg
 from ui.core import limits
-from ui.core.data import csv_files, features
+from ui.core.data import csv_files, drawn, features
 from ui.web import state
-from ui.web.playground.controls import OPERATIONS, changed, classroom
+from ui.web.playground.controls import OPERATIONS, changed, classroom, use_drawing
 from ui.web.state import act_key, feature_key, units_key, widget_key
 
 
@@ -61,11 +60,11 @@ def set_drawn_points(points, kind: str, n_classes: int) -> bool:
     if classroom().is_locked("dataset") or classroom().is_hidden("dataset"):
         state.notify("This lesson keeps its data as it is.")
         return False
-    ss = st.session_state
-    ss[state.DRAWINGS] = ss.get(state.DRAWINGS, 0) + 1
-    ss[state.UPLOAD], ss[state.UPLOAD_ID] = table, f"drawing {ss[state.DRAWINGS]}"
-    ss[state.UPLOAD_NAME] = "your drawing"
-    ss[widget_key("dataset")], ss[state.DRAWN] = cfg.UPLOAD, True
+    use_drawing(table)
+    st.session_state[state.DRAWN] = True
+    if state.DRAWING_LINK not in st.session_state:
+        state.notify(f"This drawing has more points than a link carries ({limits.DRAW_LINK_MAX_POINTS}): to share "
+                     "it, download the data (CSV) and upload it there, or erase points.")
     changed()
     return True
 
@@ -80,10 +79,9 @@ def drawn_table(points, kind: str, n_classes: int) -> csv_files.CsvTable | None:
     values = np.array(points, dtype=float).reshape(-1, 3)
     if not np.isfinite(values).all():
         return None
-    low, high = datasets.DOMAIN
-    X, labels = np.clip(values[:, :2], low, high), values[:, 2]
+    X, labels = drawn.snap(values[:, :2]), values[:, 2]  # on the link's grid, so a link carries it exactly
     if kind == "regression":
-        return csv_files.CsvTable(X, np.clip(labels, -1.0, 1.0), kind, (), ())
+        return csv_files.CsvTable(X, np.round(np.clip(labels, -1.0, 1.0), 2), kind, (), ())
     if not (np.all(labels == labels.round()) and np.all((labels >= 0) & (labels < n_classes))):
         return None
     return csv_files.CsvTable(X, labels.astype(np.int64), kind, tuple(map(str, range(n_classes))), ())

@@ -11,7 +11,7 @@ from nnlib import datasets
 from ui.core import config as cfg
 from ui.core import lessons, limits
 from ui.core.config import Config
-from ui.core.data import csv_files, features
+from ui.core.data import csv_files, drawn, features
 from ui.web import state
 from ui.web.state import act_key, feature_key, units_key, widget_key
 
@@ -43,7 +43,10 @@ def read_url_once() -> None:
     """On a session's first run, load the settings, lesson and instructor settings from the URL (with notices
     for what was unusable); later, a lesson picked on the Lessons page."""
     if not st.session_state.get(state.URL_READ):
-        config, room, notices = lessons.from_url(st.query_params.to_dict())
+        params = st.query_params.to_dict()
+        kind, notices = _drawing_from_link(params.pop("points", None))
+        config, room, more = lessons.from_url(params, upload_kind=kind)
+        notices += more
         seed_widgets(config)
         st.session_state[state.CLASSROOM] = room
         for notice in notices:
@@ -57,6 +60,33 @@ def read_url_once() -> None:
         seed_widgets(lessons.LESSONS[name].config)
         st.session_state[state.CLASSROOM] = lessons.Classroom(name, classroom().hide)
         state.LOOP.touch()
+
+
+def _drawing_from_link(text) -> tuple[str | None, list[str]]:
+    """A link's points= as the session's drawn set: its kind of problem, or None (with why) if unusable."""
+    if text is None:
+        return None, []
+    try:
+        if len(text) > limits.DRAW_LINK_MAX_CHARS:
+            raise ValueError("it is too long")
+        X, y, kind = drawn.decode(text, limits.UPLOAD_MIN_ROWS, limits.DRAW_LINK_MAX_POINTS)
+    except ValueError as why:
+        return None, [f"Ignored URL parameter points: {why}."]
+    names = () if kind == "regression" else tuple(map(str, range(int(y.max()) + 1)))
+    use_drawing(csv_files.CsvTable(X, y, kind, names, ()))
+    return kind, []
+
+
+def use_drawing(table: csv_files.CsvTable) -> None:
+    """Make ``table`` the session's drawn set and the data, and the link's points= when it fits."""
+    ss = st.session_state
+    ss[state.DRAWINGS] = ss.get(state.DRAWINGS, 0) + 1
+    ss[state.UPLOAD], ss[state.UPLOAD_ID] = table, f"drawing {ss[state.DRAWINGS]}"
+    ss[state.UPLOAD_NAME] = "your drawing"
+    ss[widget_key("dataset")] = cfg.UPLOAD
+    ss.pop(state.DRAWING_LINK, None)
+    if len(table.y) <= limits.DRAW_LINK_MAX_POINTS:
+        ss[state.DRAWING_LINK] = drawn.encode(table.X, table.y, table.kind)
 
 
 def _widgets_dropped() -> bool:
@@ -75,6 +105,8 @@ def classroom() -> lessons.Classroom:
 def write_url(config: Config) -> None:
     """Mirror the settings into the URL so that the address bar is always a shareable link."""
     wanted = lessons.to_url(config, classroom())
+    if config.dataset == cfg.UPLOAD and state.DRAWING_LINK in st.session_state:
+        wanted["points"] = st.session_state[state.DRAWING_LINK]  # the drawing itself rides in the link
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 
@@ -265,6 +297,7 @@ def _read_upload() -> None:
         return
     st.session_state[state.UPLOAD], st.session_state[state.UPLOAD_ID] = table, upload.file_id
     st.session_state[state.UPLOAD_NAME] = upload.name[:60]
+    st.session_state.pop(state.DRAWING_LINK, None)  # a file is no drawing: a link cannot carry it
     st.session_state[widget_key("dataset")] = cfg.UPLOAD
     changed()
 
