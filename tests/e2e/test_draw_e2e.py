@@ -104,3 +104,20 @@ def test_a_broken_drawing_in_a_link_is_refused_with_a_reason_and_the_page_works(
     wait_for_app(page)
     expect(page.get_by_text("Ignored URL parameter points: its points are cut short.")).to_be_visible()
     assert points_in_caption(page) == 500  # the default set instead
+
+
+def test_from_an_empty_plane_the_data_changes_once_there_are_ten_points(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page)
+    page.locator(".nnpg-live .draw button[data-tool='clear']").click()
+    assert page.evaluate(PENDING) == 0
+    expect(page.locator(".nnpg-live .draw button[data-tool='0']")).to_have_class("on")  # ready to draw
+    for i in range(10):
+        if i:  # the other class each time (a click on the chosen one would put the pencil down)
+            page.locator(f".nnpg-live .draw button[data-tool='{i % 2}']").click()
+        click_plane(page, 0.1 + 0.08 * i, 0.3 + 0.4 * (i % 2))
+        if i == 8:
+            page.wait_for_timeout(800)
+            assert points_in_caption(page) == 500 and page.evaluate(PENDING) == 9  # kept in the view meanwhile
+    expect(page.get_by_text("Problem:")).not_to_contain_text("250 training")
+    assert points_in_caption(page) == 10

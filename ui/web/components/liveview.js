@@ -23,7 +23,8 @@ export default function (component) {
     root.state.want = null; // the server took the change (or refused it): show what it sends
   }
   const drawn = root.state.drawn;
-  if (drawn && (Date.now() - drawn.at > 3000 || !data.drawing || sameSet(drawn.points, data.drawing.points))) {
+  if (drawn && !drawn.local &&
+      (Date.now() - drawn.at > 3000 || !data.drawing || sameSet(drawn.points, data.drawing.points))) {
     root.state.drawn = null; // the server has the drawing (or refused it, and says why)
   }
   // A newer payload replaces what was still to be shown. Each frame is due frame_ms after the one before.
@@ -308,6 +309,10 @@ function drawPlane(root) {
   ctx.drawImage(node ? nodePlane(root, node) : s.image, m, 8, w, w);
   drawPoints(ctx, s.drawn ? [drawnSet(d, s.drawn.points)] : d.points, px, py, size < 360 ? 2.8 : 3.5, 1);
   placeTools(root);
+  if (s.drawn && s.drawn.local) {
+    ctx.fillStyle = "#222";
+    ctx.fillText(`${s.drawn.points.length} of ${d.drawing.min} points: keep drawing`, m + 6, 8 + w - 8);
+  }
   ctx.fillStyle = MUTED;
   ctx.strokeStyle = "#999";
   ctx.strokeRect(m, 8, w, w);
@@ -465,7 +470,18 @@ function placeTools(root) {
   });
   const eraser = toolButton(root, "erase", "Erase: click a point (or shift-click while drawing)", !drawing.free);
   eraser.textContent = "⌫";
-  bar.append(eraser);
+  const clear = document.createElement("button");
+  clear.textContent = "∅";
+  clear.title = `Start from an empty plane (training takes the drawing from ${drawing.min} points on)`;
+  clear.setAttribute("aria-label", clear.title);
+  clear.dataset.tool = "clear";
+  clear.disabled = !drawing.free;
+  clear.addEventListener("click", () => {
+    s.drawn = { points: [], at: Date.now(), local: true };
+    if (s.tool === null || s.tool === "erase") s.tool = drawing.labels[0];
+    drawPlane(root);
+  });
+  bar.append(eraser, clear);
   plane.style.touchAction = s.tool === null ? "" : "none"; // a drag draws instead of scrolling the page
 }
 
@@ -527,9 +543,11 @@ function listenDrawing(root) {
   canvas.addEventListener("pointermove", (e) => { if (stroke) edit(e); });
   const end = () => {
     if (!stroke) return;
-    s.drawn = { points: stroke.points, at: Date.now() };
+    const enough = stroke.points.length >= s.data.drawing.min; // fewer: kept here until there are enough
+    s.drawn = { points: stroke.points, at: Date.now(), local: !enough };
     stroke = null;
-    s.act("action", ["points", s.drawn.points]);
+    if (enough) s.act("action", ["points", s.drawn.points]);
+    drawPlane(root);
   };
   canvas.addEventListener("pointerup", end);
   canvas.addEventListener("pointercancel", end);

@@ -121,8 +121,8 @@ def _draw_frame() -> None:
         history=run.history,
         score_label=score_label(run.data.kind), log_loss=view.log_loss, show_test=view.show_test,
         discretize=view.discretize, max_points=limits.HISTORY_POINTS, keys={"playing": playing},
-        drawing=charts.drawing_payload(run.data, limits.DRAW_MAX_POINTS, free=not controls.classroom().is_locked(
-            "dataset")))
+        drawing=charts.drawing_payload(run.data, limits.DRAW_MAX_POINTS, min_points=limits.UPLOAD_MIN_ROWS,
+                                       free=not controls.classroom().is_locked("dataset")))
     LIVE_VIEW(data=payload, key=state.LIVE_VIEW, on_action_change=diagram_action)
     frame = st.session_state[state.LIVE_FRAME] = st.session_state.get(state.LIVE_FRAME, 0) + 1
     inside.panel(run, frame, playing=playing)
