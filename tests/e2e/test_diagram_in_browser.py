@@ -273,3 +273,23 @@ def test_the_picked_neurons_value_shows_where_the_pointer_is_on_the_plane(page, 
     expected = health.dense_outputs(run.model, run.grid_inputs)[0][row * res + col, 2]
     shown = float(tip.inner_text().split("layer 1, neuron 3: a = ")[1].split()[0])
     assert shown == pytest.approx(expected, rel=1e-3, abs=1e-4)
+
+
+def test_editing_the_output_bias_moves_the_boundary_as_nnlib_predicts(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page)
+    page.locator(".nnpg-live .bar [data-label=Epoch]").wait_for()
+    before = live_root(page, PLANE)["output"]
+    x, y = live_root(page, "(root) => { const n = root.state.layout.byColumn[3][0]; return [n.x, n.y]; }")
+    page.locator(".nnpg-live canvas.diagram").click(position={"x": x, "y": y})  # the output neuron
+    expect(page.get_by_text("a = sigmoid(")).to_be_visible()  # its formula, with its numbers
+    box = page.get_by_label("New value")
+    box.fill("2")
+    box.press("Enter")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_function(f"() => ({LIVE_ROOT})().state.layers[2].b[0] === 2")
+    run = PlaygroundRun(DEFAULT, make_data(DEFAULT))  # epoch 0: the weights on screen, the bias set to 2
+    run.model.layers[-1].b[0] = 2.0
+    seen = live_root(page, PLANE)["output"]
+    np.testing.assert_allclose(seen, run.grid_output()[:, 0], rtol=1e-9, atol=1e-12)
+    assert np.mean(seen) > np.mean(before)  # a larger bias: more of the plane is class 1

@@ -93,6 +93,7 @@ _THREE = Config(dataset="spiral3", layers=(16, 16), activations=("relu", "relu")
 _BUMPS = Config(dataset="multigauss", **_tanh(16, 16), optimizer="adam", learning_rate=0.03, batch_size=25)
 _SQUARES = Config(dataset="circle", features=("x1sq", "x2sq"), layers=(), activations=())
 _CRIPPLED = Config(dataset="circle", off=("1.2", "1.3", "1.4"))
+_LINE = Config(dataset="gauss", layers=(), activations=(), learning_rate=0.1)
 
 LESSONS: dict[str, Lesson] = {
     "xor_needs_hidden_layer": Lesson(
@@ -248,6 +249,21 @@ LESSONS: dict[str, Lesson] = {
         claim="With one first-layer neuron on the test accuracy stays below 65% after 100 epochs, with two on "
               "below 85%; with three on it passes 95% within 100 epochs.",
         solution=replace(_CRIPPLED, off=("1.4",)),
+    ),
+    "draw_what_a_line_cannot_split": Lesson(
+        title="Draw what a line cannot split",
+        config=_LINE,
+        goal="Draw a set this network cannot learn, then change the network until it passes 90% test accuracy "
+             "on your drawing.",
+        notice="With no hidden layer the boundary is one straight line. Pick a class beside the plane and draw "
+               "(∅ starts from an empty plane): two blobs of each class on opposite corners, a ring round a "
+               "core, a stripe. Watch the accuracy stall, then add a hidden layer with + above the diagram: "
+               "the run keeps training on your points.",
+        question="What is the smallest network that learns your drawing? Could a feature such as X₁X₂ do it "
+                 "with no hidden layer at all?",
+        target=_above("val_score", 0.9, keeps=lambda c: c.dataset == cfg.UPLOAD),
+        claim="On a drawn XOR (four clusters) no hidden layer stays below 70% test accuracy after 100 epochs; one "
+              "hidden layer of 4 tanh neurons passes 90% within 200 epochs.",
     ),
 }
 

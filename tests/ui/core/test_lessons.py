@@ -10,6 +10,7 @@ import nnlib
 from ui.core import config as cfg
 from ui.core import lessons
 from ui.core.config import Config
+from ui.core.data import drawn
 from ui.core.lessons import LESSONS, Classroom
 from ui.core.run import PlaygroundRun, make_data
 
@@ -130,6 +131,29 @@ def check_neurons_that_carry_the_decision(lesson):
     assert test_acc(trained(lesson.config, 100)) < 0.65
     assert test_acc(trained(replace(lesson.config, off=("1.3", "1.4")), 100)) < 0.85
     assert test_acc(trained(lesson.solution, 100)) > 0.95
+
+
+def drawn_xor() -> tuple[np.ndarray, np.ndarray, str]:
+    """What a learner might draw: four clusters of 15 points, the diagonal ones of the same class."""
+    rng = np.random.default_rng(5)
+    centres = np.array([[-3, 3], [3, -3], [3, 3], [-3, -3]])
+    X = drawn.snap(np.repeat(centres, 15, axis=0) + rng.normal(0, 0.8, (60, 2)))
+    return X, np.repeat([0, 0, 1, 1], 15), "binary"
+
+
+def check_draw_what_a_line_cannot_split(lesson):
+    assert lesson.config.layers == ()
+    on_drawing = replace(lesson.config, dataset=cfg.UPLOAD)
+    line = PlaygroundRun(on_drawing, make_data(on_drawing, drawn_xor()))
+    line.train(100)
+    assert test_acc(line) < 0.7
+    hidden = replace(on_drawing, layers=(4,), activations=("tanh",))
+    deeper = PlaygroundRun(hidden, make_data(hidden, drawn_xor()))
+    while deeper.epoch < 200:
+        deeper.train(200 - deeper.epoch)
+    assert test_acc(deeper) > 0.9
+    assert lesson.target.reached_at(deeper.history, deeper.config) is not None
+    assert lesson.target.reached_at(deeper.history, lesson.config) is None  # not on the lesson's own set
 
 
 CHECKS = {name[len("check_"):]: fn for name, fn in globals().items() if name.startswith("check_")}
