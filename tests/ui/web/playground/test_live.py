@@ -161,3 +161,13 @@ def test_too_few_points_are_refused_with_a_reason(session):
 def test_drawn_regression_targets_are_clipped_and_points_kept_on_the_plane():
     table = clicks.drawn_table([[9.0, -9.0, 3.0]] * 10 + [[0.0, 0.0, -0.5]], "regression", 1)
     assert table.X.max() == 6.0 and table.X.min() == -6.0 and table.y.max() == 1.0 and table.y.min() == -0.5
+
+
+@pytest.mark.parametrize("text, why", [
+    ("1b" + "A" * 2000, "too long"), ("1bAAAAA", "cut short"), ("1b" + "AAAA" * 301, "holds 301 points"),
+    ("1b" + "AAAA" * 5, "holds 5 points"),
+])
+def test_a_links_oversized_or_broken_drawing_is_refused_and_changes_nothing(session, text, why):
+    ss = session()
+    kind, notices = controls._drawing_from_link(text)
+    assert kind is None and why in notices[0] and state.UPLOAD not in ss
