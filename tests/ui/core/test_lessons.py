@@ -154,6 +154,7 @@ def check_draw_what_a_line_cannot_split(lesson):
     assert test_acc(deeper) > 0.9
     assert lesson.target.reached_at(deeper.history, deeper.config) is not None
     assert lesson.target.reached_at(deeper.history, lesson.config) is None  # not on the lesson's own set
+    assert lesson.target.reached_at(deeper.history, on_drawing) is None  # nor with the network unchanged
 
 
 CHECKS = {name[len("check_"):]: fn for name, fn in globals().items() if name.startswith("check_")}
