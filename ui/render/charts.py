@@ -195,14 +195,14 @@ def live_view_payload(*, frames: list[dict], net: dict, data, history, score_lab
     }
 
 
-def drawing_payload(data, max_points: int, free: bool = True, min_points: int = 10) -> dict:
+def drawing_payload(data, classes: int, max_points: int, free: bool = True, min_points: int = 10) -> dict:
     """What the point tool edits: every point, train and test, as [x1, x2, label] (a class, or a regression
-    target to 2 decimals), and the labels it offers: the problem's classes, or five targets from -1 to 1."""
+    target to 2 decimals), and the labels it offers: the problem's ``classes``, or five targets from -1 to 1."""
     X = np.concatenate([data.X_train, data.X_test])
     y = np.concatenate([data.y_train, data.y_test])
     regression = data.kind == "regression"
     labels = _rounded(y, 2) if regression else np.asarray(y).astype(int).tolist()
     points = [[x1, x2, label] for x1, x2, label in zip(_rounded(X[:, 0], 2), _rounded(X[:, 1], 2), labels)]
-    offers = [-1.0, -0.5, 0.0, 0.5, 1.0] if regression else list(range(max(2, data.n_classes)))
+    offers = [-1.0, -0.5, 0.0, 0.5, 1.0] if regression else list(range(classes))
     return {"points": points, "labels": offers, "kind": data.kind, "max": max_points, "min": min_points,
             "free": bool(free)}

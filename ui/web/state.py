@@ -139,8 +139,8 @@ def run_for(config: Config) -> PlaygroundRun:
 def _drawn_fits(run: PlaygroundRun, config: Config) -> bool:
     """Whether the edited drawing fits the run's network: the same inputs and layers, the same problem."""
     data = data_for(config)
-    return (run.config.network_key() == config.network_key() and
-            (data.kind, data.n_classes) == (run.data.kind, run.data.n_classes))
+    same_output = data.kind != "multiclass" or data.n_classes == run.data.n_classes  # binary: one unit always
+    return run.config.network_key() == config.network_key() and data.kind == run.data.kind and same_output
 
 
 def notify(message: str) -> None:

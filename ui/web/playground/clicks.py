@@ -53,6 +53,8 @@ def set_drawn_points(points, kind: str, n_classes: int) -> bool:
     in [-1, 1] for regression. Whether anything was set; a set it refuses says why and changes nothing."""
     table = drawn_table(points, kind, n_classes)
     if table is None:
+        state.notify(f"Ignored a drawing that was not up to {limits.DRAW_MAX_POINTS} points on the plane with "
+                     "this problem's classes.")
         return False
     if len(table.y) < limits.UPLOAD_MIN_ROWS:
         state.notify(f"A drawn set needs at least {limits.UPLOAD_MIN_ROWS} points; it keeps the ones it had.")
@@ -67,6 +69,16 @@ def set_drawn_points(points, kind: str, n_classes: int) -> bool:
                      "it, download the data (CSV) and upload it there, or erase points.")
     changed()
     return True
+
+
+def drawable_classes(data) -> int:
+    """The classes the point tool offers: a binary problem's two (even while a drawing holds one of them), a
+    drawing's own count (a class erased to its last point can be drawn again), or 1 for regression."""
+    if data.kind == "binary":
+        return 2
+    table = st.session_state.get(state.UPLOAD) if st.session_state.get(widget_key("dataset")) == cfg.UPLOAD else None
+    drawn_classes = len(table.class_names) if table is not None and data.kind == "multiclass" else 0
+    return max(data.n_classes, drawn_classes)
 
 
 def drawn_table(points, kind: str, n_classes: int) -> csv_files.CsvTable | None:

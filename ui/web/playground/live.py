@@ -77,7 +77,7 @@ def diagram_action() -> None:
             st.session_state[state.SETUP_CHANGED] = True
     elif kind == "points" and len(args) == 1 and state.RUN in st.session_state:
         data = st.session_state[state.RUN].data
-        if clicks.set_drawn_points(args[0], data.kind, data.n_classes):
+        if clicks.set_drawn_points(args[0], data.kind, clicks.drawable_classes(data)):
             st.session_state[state.SETUP_CHANGED] = True
     elif kind in ("off", "frozen") and len(args) == 1:
         if clicks.set_operated(kind, args[0]):
@@ -121,7 +121,8 @@ def _draw_frame() -> None:
         history=run.history,
         score_label=score_label(run.data.kind), log_loss=view.log_loss, show_test=view.show_test,
         discretize=view.discretize, max_points=limits.HISTORY_POINTS, keys={"playing": playing},
-        drawing=charts.drawing_payload(run.data, limits.DRAW_MAX_POINTS, min_points=limits.UPLOAD_MIN_ROWS,
+        drawing=charts.drawing_payload(run.data, clicks.drawable_classes(run.data), limits.DRAW_MAX_POINTS,
+                                       min_points=limits.UPLOAD_MIN_ROWS,
                                        free=not controls.classroom().is_locked("dataset")))
     LIVE_VIEW(data=payload, key=state.LIVE_VIEW, on_action_change=diagram_action)
     frame = st.session_state[state.LIVE_FRAME] = st.session_state.get(state.LIVE_FRAME, 0) + 1

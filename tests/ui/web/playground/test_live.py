@@ -1,6 +1,7 @@
 """The live view's pure helpers (ui/web/playground/live.py)."""
 
 import math
+from dataclasses import replace
 
 import pytest
 import streamlit as st
@@ -8,6 +9,7 @@ import streamlit as st
 from ui.core import lessons, limits
 from ui.core.config import DEFAULT
 from ui.core.data import features
+from ui.core.run import make_data
 from ui.web import state
 from ui.web.playground import clicks, controls, live
 from ui.web.state import widget_key
@@ -171,3 +173,14 @@ def test_a_links_oversized_or_broken_drawing_is_refused_and_changes_nothing(sess
     ss = session()
     kind, notices = controls._drawing_from_link(text)
     assert kind is None and why in notices[0] and state.UPLOAD not in ss
+
+
+def test_a_binary_drawing_of_one_class_still_takes_the_other(session):
+    """A walk-through found it: 12 points of class 0 made a problem of one class, and class 1 was refused."""
+    ss = session()
+    one_class = [[p[0], p[1], 0] for p in RING]
+    assert clicks.set_drawn_points(one_class, "binary", 2)
+    table = ss[state.UPLOAD]
+    data = make_data(replace(DEFAULT, dataset="upload"), (table.X, table.y, table.kind))
+    assert data.n_classes == 1 and clicks.drawable_classes(data) == 2
+    assert clicks.set_drawn_points(one_class + [[0.0, 0.0, 1]], "binary", clicks.drawable_classes(data))
