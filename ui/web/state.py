@@ -30,6 +30,7 @@ UPLOAD_ID = "pg_upload_id"  # which uploaded file UPLOAD came from
 UPLOAD_NAME = "pg_upload_name"  # the uploaded CSV's file name, for the caption
 DRAWN = "pg_drawn"  # True: the next run's data is the user's drawing, edited; the run keeps its weights
 DRAWINGS = "pg_drawings"  # how many times the drawn set changed: its UPLOAD_ID
+DRAWING_NAME = "your drawing"  # UPLOAD_NAME of a drawn set: the dataset's name in the sidebar and caption
 DRAWING_LINK = "pg_drawing_link"  # the drawn set as the link's points= (ui/core/data/drawn.py), when it fits
 UPLOAD_ERROR = "pg_upload_error"  # the message for a rejected CSV, until the next upload
 UPLOAD_NOTES_DISMISSED = "pg_upload_notes_dismissed"  # the UPLOAD_ID whose notes were dismissed

@@ -82,7 +82,7 @@ def use_drawing(table: csv_files.CsvTable) -> None:
     ss = st.session_state
     ss[state.DRAWINGS] = ss.get(state.DRAWINGS, 0) + 1
     ss[state.UPLOAD], ss[state.UPLOAD_ID] = table, f"drawing {ss[state.DRAWINGS]}"
-    ss[state.UPLOAD_NAME] = "your drawing"
+    ss[state.UPLOAD_NAME] = state.DRAWING_NAME
     ss[widget_key("dataset")] = cfg.UPLOAD
     ss.pop(state.DRAWING_LINK, None)
     if len(table.y) <= limits.DRAW_LINK_MAX_POINTS:
@@ -237,7 +237,8 @@ def _data_controls() -> dict:
     if st.session_state.get(widget_key("dataset")) not in names:
         st.session_state[widget_key("dataset")] = cfg.DEFAULT.dataset
     labels = {name: f"{name} ({datasets.DATASETS[name].kind})" for name in cfg.DATASET_NAMES}
-    labels[cfg.UPLOAD] = "your CSV"
+    drawing = st.session_state.get(state.UPLOAD_NAME) == state.DRAWING_NAME
+    labels[cfg.UPLOAD] = state.DRAWING_NAME if drawing else "your CSV"
     dataset = _control(st.selectbox, "dataset", "Dataset", names, key=widget_key("dataset"), format_func=labels.get,
                        on_change=changed)
     uploaded = dataset == cfg.UPLOAD
