@@ -293,3 +293,27 @@ def test_editing_the_output_bias_moves_the_boundary_as_nnlib_predicts(page, app_
     seen = live_root(page, PLANE)["output"]
     np.testing.assert_allclose(seen, run.grid_output()[:, 0], rtol=1e-9, atol=1e-12)
     assert np.mean(seen) > np.mean(before)  # a larger bias: more of the plane is class 1
+
+
+def plus_or_minus(value: float) -> str:
+    return " − " if value < 0 else " + "
+
+
+def test_the_neuron_tab_shows_its_formula_and_its_switch_off_button_masks_it(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page)
+    page.locator(".nnpg-live .bar [data-label=Epoch]").wait_for()
+    x, y = live_root(page, "(root) => { const n = root.state.layout.byColumn[1][0]; return [n.x, n.y]; }")
+    page.locator(".nnpg-live canvas.diagram").click(position={"x": x, "y": y})  # layer 1, neuron 1
+    run = PlaygroundRun(DEFAULT, make_data(DEFAULT))  # epoch 0: the weights on screen
+    W, b = run.model.layers[0].W, run.model.layers[0].b
+    w1, w2, bias = W[0, 0], W[1, 0], b[0]
+    formula = (f"a = tanh({'−' if w1 < 0 else ''}{abs(w1):.2f}·X₁{plus_or_minus(w2)}{abs(w2):.2f}·X₂"
+               f"{plus_or_minus(bias)}{abs(bias):.2f})")  # written out here, not by the app's function
+    expect(page.locator("[data-testid='stCode']")).to_contain_text(formula)
+    page.get_by_role("button", name="Switch off").click()
+    page.wait_for_function(f"() => ({LIVE_ROOT})().state.data.net.diagram.off.length === 1")
+    assert live_root(page, PLANE)["off"] == [[1, 0]]
+    off = replace(DEFAULT, off=("1.1",))
+    np.testing.assert_allclose(live_root(page, PLANE)["output"], plane_of_nnlib(off), rtol=1e-9, atol=1e-12)
+    expect(page.get_by_role("button", name="Switch on")).to_be_visible()  # and back, from the same place

@@ -37,15 +37,15 @@ export default function (component) {
 // the next one was due is skipped, never painted late (a big network paints slower than frames arrive).
 function playQueue(root) {
   const s = root.state;
-  if (s.playing) return;
-  s.playing = true;
+  if (s.painting) return;
+  s.painting = true;
   const step = () => {
     const now = performance.now();
     let next = null;
     while (s.queue.length && s.queue[0].due <= now) next = s.queue.shift();
     if (next) showFrame(root, next.frame);
     if (s.queue.length) requestAnimationFrame(step);
-    else s.playing = false;
+    else s.painting = false;
   };
   step();
 }
