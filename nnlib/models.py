@@ -195,7 +195,7 @@ class Sequential:
             raise ValueError(f"callbacks must be a list of Callback objects, received {type(callbacks).__name__}")
         history = History()
         history.params = {"epochs": epochs, "steps": math.ceil(len(x) / batch_size), "verbose": verbose}
-        hooks = _CallbackList([history, *(callbacks or [])], self)
+        hooks = _CallbackList([*(callbacks or []), history], self)  # last, as Keras: it sees what callbacks log
         self.history, self.stop_training, self.diverged = history, False, False
         metric_fns, plan = self._metric_fns(), self._backprop_plan()
         hooks.call("on_train_begin", {})
