@@ -140,8 +140,8 @@ class Sequential:
             return self.loss.fused_value(self.layers[-1]._z, a, y)
         return self.loss.value(a, y)
 
-    def _metric_fns(self):
-        return [(name, _metrics.resolve(name, self.loss.name, self.output_dim)) for name in self.metric_names]
+    def _metric_objects(self) -> list[_metrics.Metric]:
+        return [_metrics.resolve(name, self.loss.name, self.output_dim) for name in self.metric_names]
 
     # --- the core passes ----------------------------------------------------------------------------
     def _forward(self, x: np.ndarray, training: bool = False, rng: np.random.Generator | None = None):
@@ -197,14 +197,14 @@ class Sequential:
         history.params = {"epochs": epochs, "steps": math.ceil(len(x) / batch_size), "verbose": verbose}
         hooks = _CallbackList([*(callbacks or []), history], self)  # last, as Keras: it sees what callbacks log
         self.history, self.stop_training, self.diverged = history, False, False
-        metric_fns, plan = self._metric_fns(), self._backprop_plan()
+        metrics, plan = self._metric_objects(), self._backprop_plan()
         hooks.call("on_train_begin", {})
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported, never raised or warned
             for epoch in range(initial_epoch, epochs):
                 hooks.call("on_epoch_begin", epoch, {})
-                logs = self._run_epoch(x, y, batch_size, shuffle, rng, metric_fns, hooks, plan)
+                logs = self._run_epoch(x, y, batch_size, shuffle, rng, metrics, hooks, plan)
                 if validation_data is not None:
-                    logs.update(self._validation_logs(validation_data, metric_fns))
+                    logs.update(self._validation_logs(validation_data, metrics))
                 logs["grad_norms"] = self._last_batch_norms()
                 hooks.call("on_epoch_end", epoch, logs)
                 if verbose:
@@ -215,27 +215,28 @@ class Sequential:
         hooks.call("on_train_end", {})
         return history
 
-    def _validation_logs(self, validation_data, metric_fns) -> dict:
+    def _validation_logs(self, validation_data, metrics) -> dict:
         if self.diverged:  # keep every history list the same length
-            return {f"val_{name}": math.nan for name in ("loss", *(n for n, _ in metric_fns))}
-        return _prefixed("val_", self._evaluate_prepared(*validation_data, metric_fns))
+            return {f"val_{name}": math.nan for name in ("loss", *(m.name for m in metrics))}
+        return _prefixed("val_", self._evaluate_prepared(*validation_data, metrics))
 
-    def _run_epoch(self, x, y, batch_size, shuffle, rng, metric_fns, hooks, plan) -> dict:
+    def _run_epoch(self, x, y, batch_size, shuffle, rng, metrics, hooks, plan) -> dict:
         if shuffle:
             order = rng.permutation(len(x))
             x, y = x[order], y[order]  # one gather per epoch; batches are then cheap slices
         n = len(x)
-        totals = np.zeros(1 + len(metric_fns))
-        seen = 0
+        total_loss, seen = 0.0, 0
+        for metric in metrics:
+            metric.reset_state()
         for batch, start in enumerate(range(0, n, batch_size)):
             xb, yb = x[start:start + batch_size], y[start:start + batch_size]
             if hooks.batch_hooks:
                 hooks.call("on_train_batch_begin", batch, {})
             value, a = self._train_step(xb, yb, plan, rng)
             m = len(xb)
-            totals[0] += value * m
-            for j, (_, fn) in enumerate(metric_fns, 1):
-                totals[j] += fn(a, yb) * m
+            total_loss += value * m
+            for metric in metrics:
+                metric.update_state(yb, a)
             seen += m
             if not math.isfinite(value):
                 self.diverged = True
@@ -244,10 +245,10 @@ class Sequential:
                 hooks.call("on_train_batch_end", batch, {"loss": value})
                 if self.stop_training:  # as Keras: a batch hook can end the epoch at once
                     break
-        means = totals / seen
-        if not math.isfinite(means[0]):  # every batch finite, their sum not: the loss has left float range
+        loss = total_loss / seen
+        if not math.isfinite(loss):  # every batch finite, their sum not: the loss has left float range
             self.diverged = True
-        return {"loss": float(means[0]), **{name: float(v) for (name, _), v in zip(metric_fns, means[1:])}}
+        return {"loss": float(loss), **_results(metrics)}
 
     def train_on_batch(self, x, y):
         """One optimizer step on this batch; returns the loss (and metrics, if compiled with any)."""
@@ -265,31 +266,36 @@ class Sequential:
         return self._as_keras_result(value, a, y)
 
     def _as_keras_result(self, value, a, y):
-        scores = [fn(a, y) for _, fn in self._metric_fns()]
+        metrics = self._metric_objects()
+        for metric in metrics:
+            metric.reset_state()
+            metric.update_state(y, a)
+        scores = list(_results(metrics).values())
         return [float(value), *scores] if scores else float(value)
 
     def evaluate(self, x, y, batch_size: int | None = None, verbose: int = 0, return_dict: bool = False):
         """Loss (with penalties) and metrics over the whole set, in inference mode."""
         self._require_compiled("evaluate")
         x, y = self._prepare(x, y, "x", "y")
-        results = self._evaluate_prepared(x, y, self._metric_fns())
+        results = self._evaluate_prepared(x, y, self._metric_objects())
         if verbose:
-            print(" - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
+            print(" - ".join(_formatted(results)))
         if return_dict:
             return results
         values = list(results.values())
         return values if len(values) > 1 else values[0]
 
-    def _evaluate_prepared(self, x, y, metric_fns) -> dict:
+    def _evaluate_prepared(self, x, y, metrics) -> dict:
         outputs, losses = [], []
         for i in range(0, len(x), PREDICT_CHUNK):  # chunks bound memory; each loss needs its own z
             outputs.append(self._forward(x[i:i + PREDICT_CHUNK]))
             losses.append(self._data_loss(outputs[-1], y[i:i + PREDICT_CHUNK]))
         a = outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
         value = losses[0] if len(losses) == 1 else float(np.average(losses, weights=[len(o) for o in outputs]))
-        results = {"loss": value + self._penalty()}
-        results.update({name: fn(a, y) for name, fn in metric_fns})
-        return results
+        for metric in metrics:
+            metric.reset_state()
+            metric.update_state(y, a)
+        return {"loss": value + self._penalty(), **_results(metrics)}
 
     def _penalty(self) -> float:
         return sum(self.losses)
@@ -411,7 +417,7 @@ class Sequential:
         }
         if self.loss is not None:
             config["compile"] = {"optimizer": _optimizers.serialize(self.optimizer), "loss": self.loss.name,
-                                 "metrics": list(self.metric_names)}
+                                 "metrics": [_metrics.serialize(m) for m in self.metric_names]}
         return config
 
     @classmethod
@@ -429,7 +435,7 @@ class Sequential:
             if not isinstance(spec, dict):
                 raise ValueError("'compile' in a model config must be a dict")
             model.compile(optimizer=spec.get("optimizer", "rmsprop"), loss=spec.get("loss"),
-                          metrics=spec.get("metrics"))
+                          metrics=_deserialized_metrics(spec.get("metrics")))
         return model
 
     def save(self, path) -> None:
@@ -532,13 +538,26 @@ def _check_epochs(epochs, initial_epoch) -> tuple[int, int]:
     return int(epochs), int(initial_epoch)
 
 
+def _deserialized_metrics(entries):
+    return [_metrics.deserialize(m) for m in entries] if isinstance(entries, list) else entries
+
+
+def _results(metrics) -> dict:
+    """Each metric's result under its name: a float, or an array for per-class results (F1Score)."""
+    return {m.name: (float(r) if np.ndim(r) == 0 else r) for m in metrics for r in [m.result()]}
+
+
 def _prefixed(prefix: str, logs: dict) -> dict:
     return {prefix + k: v for k, v in logs.items()}
 
 
 def _print_epoch(epoch: int, epochs: int, logs: dict) -> None:
-    parts = [f"{k}: {v:.4f}" for k, v in logs.items() if k != "grad_norms"]
-    print(f"Epoch {epoch + 1}/{epochs} - " + " - ".join(parts), file=sys.stdout, flush=True)
+    print(f"Epoch {epoch + 1}/{epochs} - " + " - ".join(_formatted(logs)), file=sys.stdout, flush=True)
+
+
+def _formatted(logs: dict) -> list[str]:
+    return [f"{k}: {np.round(v, 4)}" if np.ndim(v) else f"{k}: {v:.4f}" for k, v in logs.items()
+            if k != "grad_norms"]
 
 
 def _layer_from_config(i: int, entry) -> Layer:
