@@ -1,4 +1,6 @@
-"""fit(): convergence, seeded reproducibility, divergence, callbacks, EarlyStopping, printing, history."""
+"""fit(): convergence, seeded reproducibility, divergence, callbacks, printing, history.
+
+EarlyStopping and the other callbacks of nnlib.callbacks: test_callbacks.py."""
 
 import math
 import warnings
@@ -7,7 +9,7 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib import Callback, Dense, Dropout, EarlyStopping, LambdaCallback, Sequential
+from nnlib import Callback, Dense, Dropout, LambdaCallback, Sequential
 from nnlib.optimizers import SGD, Adam
 
 
@@ -338,76 +340,6 @@ def test_callbacks_see_the_model_and_history_is_returned_and_stored():
     history = model.fit(X, y, epochs=2, verbose=0)
     assert model.history is history and history.params["epochs"] == 2
     assert "History(epochs=2" in repr(history)
-
-
-class Feed(Callback):
-    """Puts a scripted value into the logs, for EarlyStopping to read."""
-
-    def __init__(self, values, key="score"):
-        self.values, self.key, self.weights = values, key, []
-
-    def on_epoch_end(self, epoch, logs=None):
-        logs[self.key] = self.values[epoch]
-        self.weights.append(self.model.get_weights())
-
-
-def scripted_fit(values, key="score", **early):
-    X, y = xor(40)
-    model = small_classifier()
-    feed, stop = Feed(values, key), EarlyStopping(monitor=key, **early)
-    history = model.fit(X, y, epochs=len(values), verbose=0, callbacks=[feed, stop])
-    return history, model, feed, stop
-
-
-@pytest.mark.parametrize("patience, ran", [(0, 4), (1, 4), (2, 5), (3, 6), (4, 8)])
-def test_early_stopping_patience_like_keras(patience, ran):
-    # improvements at epochs 0, 1, 2 (best 3); none at 3, 4, 5 (3.0 is not < 3); 2.9 at epoch 6; none at 7
-    values = [5, 4, 3, 3.5, 3.2, 3.0, 2.9, 3.1]
-    # Keras counts epochs without improvement and stops at the epoch where the count reaches
-    # max(patience, 1): patience 0 and 1 both stop at the first epoch that does not improve
-    history, _, _, stop = scripted_fit(values, patience=patience)
-    assert len(history.epoch) == ran
-    assert stop.stopped_epoch == (ran - 1 if ran < len(values) else None)
-
-
-def test_early_stopping_min_delta_mode_and_baseline():
-    # improvements of 0.05 do not count with min_delta 0.1
-    history, *_ = scripted_fit([1.0, 0.95, 0.9, 0.85], min_delta=0.1, patience=2)
-    assert len(history.epoch) == 3
-    # "acc" in the name means higher is better; mode="max" says so explicitly
-    history, *_ = scripted_fit([0.5, 0.6, 0.7, 0.8], key="val_acc", patience=0)
-    assert len(history.epoch) == 4
-    history, *_ = scripted_fit([0.5, 0.6, 0.7, 0.8], mode="max", patience=0)
-    assert len(history.epoch) == 4
-    history, *_ = scripted_fit([0.5, 0.6, 0.7, 0.8], mode="min", patience=0)
-    assert len(history.epoch) == 2
-    # a baseline that is never beaten
-    history, *_ = scripted_fit([1.0, 0.9, 0.8, 0.7], baseline=0.5, patience=1)
-    assert len(history.epoch) == 1
-
-
-def test_early_stopping_restores_the_best_weights():
-    values = [5, 4, 2, 3, 3, 3, 1]
-    history, model, feed, stop = scripted_fit(values, patience=3, restore_best_weights=True)
-    assert history.epoch == [0, 1, 2, 3, 4, 5] and stop.stopped_epoch == 5
-    for got, best in zip(model.get_weights(), feed.weights[2], strict=True):
-        np.testing.assert_array_equal(got, best)
-    assert not np.array_equal(feed.weights[5][0], feed.weights[2][0])
-    # without the flag the last weights stay
-    _, model, feed, _ = scripted_fit(values, patience=3)
-    np.testing.assert_array_equal(model.get_weights()[0], feed.weights[5][0])
-
-
-def test_early_stopping_on_real_validation_loss():
-    X, y = circles(200)
-    model = small_classifier()
-    stop = EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True)
-    history = model.fit(X, y, epochs=300, batch_size=16, verbose=0, validation_split=0.3, callbacks=[stop])
-    val = history.history["val_loss"]
-    assert len(val) < 300 and stop.stopped_epoch == len(val) - 1
-    best = int(np.argmin(val))
-    assert len(val) - 1 - best == 2  # stopped exactly `patience` epochs after the best
-    assert model.evaluate(X[-60:], y[-60:])[0] == pytest.approx(val[best], rel=1e-12)
 
 
 # --- printing and validation ----------------------------------------------------------------------------
