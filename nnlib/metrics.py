@@ -160,7 +160,7 @@ class RootMeanSquaredError(MeanMetricWrapper):
 
 class R2Score(Metric):
     """Keras' R2Score: 1 - SS_res / SS_tot per output from running sums, averaged over outputs. A constant
-    target scores 0 (Keras turns the -inf into 0); ``num_regressors`` > 0 gives the adjusted R²."""
+    target scores 0 (as Keras); ``num_regressors`` > 0 gives the adjusted R²."""
 
     def __init__(self, class_aggregation: str | None = "uniform_average", num_regressors: int = 0,
                  name: str = "r2_score"):
@@ -188,9 +188,10 @@ class R2Score(Metric):
         if not self.count:
             return 0.0
         total = self.squared_sum - self.sum * self.sum / self.count
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             scores = 1.0 - self.residual_sum / total
-        scores = np.where(np.isinf(scores), 0.0, scores)
+        # Keras turns the -inf of a constant target into 0; residuals that overflowed stay -inf (a diverged model)
+        scores = np.where(np.isinf(scores) & (total == 0), 0.0, scores)
         if self.class_aggregation == "uniform_average":
             scores = np.mean(scores)
         elif self.class_aggregation == "variance_weighted_average":
