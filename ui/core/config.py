@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 from nnlib import activations, datasets
 from ui.core import limits
 from ui.core.data import features
+from ui.core.training.schedules import SCHEDULES
 
 OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD + momentum", "rmsprop": "RMSprop", "adam": "Adam"}
 LOSSES = {"auto": "Auto", "crossentropy": "Cross-entropy", "mse": "MSE", "mae": "MAE"}
@@ -53,6 +54,14 @@ class Config:
     data_seed: int = 0  # 0: the data follow seed (as links made before Regenerate kept the weights' seed)
     off: tuple[str, ...] = ()  # hidden neurons switched off, "layer.neuron" from 1 ("1.2": layer 1, neuron 2)
     frozen: tuple[str, ...] = ()  # hidden neurons whose weights training leaves as they are, the same way
+    schedule: str = "constant"  # the learning-rate schedule (ui/core/training/schedules.py), over epochs
+    schedule_epochs: int = 200  # its period: halve every so many epochs, one cosine, one cycle
+    stop_loss: float = 0.0  # stop once the test loss is at most this (0: no target)
+    stop_score: float = 0.0  # stop once the test accuracy (R² for regression) is at least this (0: no target)
+    stop_epochs: int = 0  # stop after this many epochs (0: no budget)
+    early_stopping: bool = False  # stop when the test loss has not improved for `patience` epochs
+    patience: int = 20
+    restore_best: bool = True  # early stopping puts back the best epoch's weights
     show_test: bool = False  # view settings: change what is drawn, never the run
     discretize: bool = False
     log_loss: bool = False
@@ -65,6 +74,9 @@ class Config:
     # Which settings a change of restarts training from fresh weights; the rest keep the weights.
     def data_key(self) -> tuple:
         return (self.dataset, self.classes, self.noise, self.train_pct, self.samples, self.points_seed)
+
+    def stop_key(self) -> tuple:
+        return self.stop_loss, self.stop_score, self.stop_epochs, self.early_stopping, self.patience, self.restore_best
 
     def numbers(self) -> Config:
         """The settings that change what training computes: without the speed and the view toggles."""
@@ -334,6 +346,14 @@ _PARSERS = {
     "data_seed": _ranged(int, 0, limits.MAX_SEED, "data_seed"),
     "off": _parse_neurons,
     "frozen": _parse_neurons,
+    "schedule": lambda text, notices: _choice(text, SCHEDULES),
+    "schedule_epochs": _ranged(int, limits.MIN_SCHEDULE_EPOCHS, limits.MAX_SCHEDULE_EPOCHS, "schedule_epochs"),
+    "stop_loss": _ranged(float, 0.0, 10.0, "stop_loss"),
+    "stop_score": _ranged(float, 0.0, 1.0, "stop_score"),
+    "stop_epochs": _ranged(int, 0, limits.MAX_EPOCHS_PER_RUN, "stop_epochs"),
+    "early_stopping": lambda text, notices: _flag(text),
+    "patience": _ranged(int, 0, limits.MAX_PATIENCE, "patience"),
+    "restore_best": lambda text, notices: _flag(text),
     "show_test": lambda text, notices: _flag(text),
     "discretize": lambda text, notices: _flag(text),
     "log_loss": lambda text, notices: _flag(text),

@@ -41,7 +41,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "features": ("features",),
     "network": ("layers", "activations", "dropout", "init", "off", "frozen"),
     "training": ("loss", "optimizer", "learning_rate", "regularization", "reg_rate", "batch_size",
-                 "epochs_per_frame", "seed"),
+                 "epochs_per_frame", "seed", "schedule", "schedule_epochs"),
+    "stopping": ("stop_loss", "stop_score", "stop_epochs", "early_stopping", "patience", "restore_best"),
     "view": ("show_test", "discretize", "log_loss"),
 }
 EXPORT = "export"  # the Export / import panel

@@ -20,6 +20,9 @@ DRAW_MAX_POINTS = 1000  # points a drawn set may hold (the drawing tool on the p
 DRAW_LINK_MAX_POINTS = 300  # points a shared link carries (points=, 3 bytes each: 1,202 characters at most)
 DRAW_LINK_MAX_CHARS = 1210  # a longer points= is ignored outright
 
+MIN_SCHEDULE_EPOCHS, MAX_SCHEDULE_EPOCHS = 5, 5000  # a learning-rate schedule's period
+MAX_PATIENCE = 1000  # early stopping's patience, in epochs
+
 IDLE_PAUSE_SECONDS = 15 * 60  # playing stops after this long without a user action
 HISTORY_POINTS = 300  # loss-curve points sent per frame, at most (older epochs are thinned)
 

@@ -21,6 +21,8 @@ from ui.core import limits, pacing, spec
 from ui.core.config import Config
 from ui.core.data import features
 from ui.core.snapshots import SnapshotStore
+from ui.core.training import evaluation, schedules
+from ui.core.training.stopping import Stop, StopRule
 
 _training_cpu = [0.0]  # CPU seconds this process's runs spent in fit (training_cpu_seconds)
 _training_cpu_lock = threading.Lock()
@@ -142,6 +144,9 @@ class PlaygroundRun:
         self.seconds_per_epoch: float | None = None  # recent wall time per epoch, smoothed
         self.note: str | None = None  # why this run started afresh, shown until it trains
         self.diverged_at_rate: float | None = None  # the learning rate in force when the loss overflowed
+        self.stop_rule: StopRule
+        self.stopped: Stop | None = None  # why training stopped by itself (a stop condition), until it changes
+        self.rearm_stop_rule()
 
     def replace_data(self, config: Config, data: Data) -> None:
         """Train on ``data`` from now on (drawn points edited), keeping the weights, optimizer and history. Only
@@ -171,12 +176,18 @@ class PlaygroundRun:
                 self.model.optimizer.learning_rate = config.learning_rate  # keeps momentum and moments
             else:
                 self.model.optimizer = spec.make_optimizer(config.optimizer, config.learning_rate)
+        if config.stop_key() != old.stop_key():  # a new rule from here on; it may train on
+            self.rearm_stop_rule()
         if (config.regularization, config.reg_rate) != (old.regularization, old.reg_rate):
             reg = spec.make_regularizer(self.spec)
             for layer in self.model.layers:
                 if isinstance(layer, nnlib.Dense):
                     layer.kernel_regularizer = reg
         self._operate()
+
+    def rearm_stop_rule(self) -> None:
+        """The config's stop conditions, afresh from the current epoch: nothing has fired yet."""
+        self.stop_rule, self.stopped = StopRule(self.config, self.model, score_label(self.data.kind)), None
 
     def _operate(self) -> None:
         """The config's switched-off and frozen hidden neurons, as the model's unit and trainable masks
@@ -192,14 +203,18 @@ class PlaygroundRun:
     def train(self, epochs: int) -> int:
         """Train up to ``epochs`` more epochs (never past the run cap). Returns how many ran."""
         epochs = max(0, min(epochs, limits.MAX_EPOCHS_PER_RUN - self.epoch, limits.MAX_EPOCHS_PER_FRAME))
-        if epochs == 0 or self.diverged:
+        left = self.stop_rule.epochs_left(self.epoch)
+        if left == 0 and not self.stopped:
+            self.stopped = self.stop_rule.budget_stop(self.epoch)
+        epochs = epochs if left is None else min(epochs, left)
+        if epochs == 0 or self.diverged or self.stopped:
             return 0
         start, cpu, before = time.perf_counter(), time.thread_time(), self.epoch
         # No validation_data: the recorder scores both sets with the epoch's final weights (fit's own train
         # figures are running averages over the epoch, with dropout on).
         result = self.model.fit(self.inputs_train, self.targets_train, epochs=before + epochs,
                                 initial_epoch=before, batch_size=self.batch_size, verbose=0,
-                                callbacks=[nnlib.callbacks.LambdaCallback(on_epoch_end=self._epoch_done)])
+                                callbacks=self._callbacks())
         self.diverged = result.diverged
         if self.diverged:
             self.diverged_at_rate = self.config.learning_rate
@@ -210,6 +225,23 @@ class PlaygroundRun:
         if done:
             self.seconds_per_epoch = pacing.smooth(self.seconds_per_epoch, elapsed / done)
         return done
+
+    def _callbacks(self) -> list:
+        """The recorder (scores, snapshots, stop conditions) and, with a schedule, Keras' LearningRateScheduler."""
+        recorder = nnlib.callbacks.LambdaCallback(on_epoch_end=self._epoch_done)
+        if self.config.schedule == "constant":
+            return [recorder]
+        return [nnlib.callbacks.LearningRateScheduler(self.rate_at), recorder]
+
+    def rate_at(self, epoch: int) -> float:
+        """The learning rate of epoch ``epoch`` (from 0) under the config's schedule."""
+        c = self.config
+        return schedules.rate_at(c.schedule, c.learning_rate, c.schedule_epochs, epoch)
+
+    @property
+    def rate(self) -> float:
+        """The rate the last epoch trained with (the first's before any)."""
+        return self.rate_at(max(self.epoch - 1, 0))
 
     def epochs_for_frame(self) -> int:
         """The speed setting, cut down to what fits pacing.FRAME_TRAIN_SECONDS at the recent pace: a busy server
@@ -230,6 +262,9 @@ class PlaygroundRun:
                                               "score": scores.score, "val_score": scores.val_score,
                                               "grad_norms": logs.get("grad_norms", [])})
         self.snapshots.capture(epoch + 1, self.model)
+        stop = self.stop_rule.after_epoch(epoch + 1, scores.val_loss, scores.val_score)
+        if stop:
+            self.stopped, self.model.stop_training = stop, True
 
     @property
     def batch_size(self) -> int:
@@ -251,8 +286,8 @@ class PlaygroundRun:
         current weights' before any training. The caller holds ``lock``."""
         if not self.epoch:
             return self.scores()
-        h = self.history
-        return Scores(h.loss[-1], h.val_loss[-1], h.score[-1], h.val_score[-1], float(sum(self.model.losses)))
+        h, i = self.history, (self.stopped.restored_epoch or 0) - 1 if self.stopped else -1
+        return Scores(h.loss[i], h.val_loss[i], h.score[i], h.val_score[i], float(sum(self.model.losses)))
 
     def _evaluate(self, model, x: np.ndarray, targets: np.ndarray) -> dict:
         """evaluate's logs on one set; NaN for an empty one (a tiny upload at an extreme split)."""
@@ -260,6 +295,25 @@ class PlaygroundRun:
             return {"loss": math.nan, self.spec.metric: math.nan}
         return model.evaluate(x, targets, return_dict=True)
 
+    def evaluation(self, model=None) -> dict:
+        """What the view's evaluation panel shows for the current weights (or ``model``'s, a snapshot's copy), on
+        each split: the predicted classes (packed, evaluation.pack_labels) or RMSE, MAE and R². The caller holds
+        ``lock``."""
+        model = model or self.model
+        sets = {"train": (self.inputs_train, self.data.y_train), "test": (self.inputs_test, self.data.y_test)}
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverged model predicts NaN, quietly
+            outputs = {name: model.predict(x) if len(x) else np.zeros((0, 1)) for name, (x, _) in sets.items()}
+            if self.data.kind == "regression":
+                return {name: _json_numbers(evaluation.regression_scores(y, outputs[name]))
+                        for name, (_, y) in sets.items()}
+        return {name: evaluation.pack_labels(evaluation.predicted_labels(out), self.data.n_classes)
+                for name, out in outputs.items()}
+
     def grid_output(self) -> np.ndarray:
         """The model's output on the drawing grid: (resolution², outputs)."""
         return self.model.predict(self.grid_inputs)
+
+
+def _json_numbers(values: dict[str, float]) -> dict[str, float | None]:
+    """NaN and infinities as None: JSON has no such numbers."""
+    return {k: v if math.isfinite(v) else None for k, v in values.items()}

@@ -200,5 +200,6 @@ def rewind(run, epoch: int) -> int:
     run.model.optimizer.reset()
     run.history = history
     run.diverged = False
+    run.rearm_stop_rule()  # the stop that fired (and early stopping's memory) belonged to the epochs dropped
     run.snapshots.truncate(snapshot.epoch)
     return snapshot.epoch
