@@ -19,6 +19,7 @@ from ui.core import limits
 from ui.core.config import Config
 from ui.core.run import Data, History, PlaygroundRun
 from ui.core.snapshots import history_until
+from ui.core.training import evaluation
 
 RUN_NAMES = ("A", "B", "C", "D")
 
@@ -88,6 +89,8 @@ class RunFrame:
     diverged: bool
     at_cap: bool
     train_seconds: float
+    parameters: int = 0  # the model's weights and biases
+    flops_per_epoch: int = 0  # ui.core.training.evaluation.flops_per_epoch
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,8 @@ class Comparison:
         trains between one run's copy and the next."""
         with self._holding(wait=True):
             runs = tuple(RunFrame(name, run.config, run.epoch, history_until(run.history, run.epoch),
-                                  run.grid_output(), bool(run.diverged), run.at_cap, run.train_seconds)
+                                  run.grid_output(), bool(run.diverged), run.at_cap, run.train_seconds,
+                                  run.model.count_params(), _flops_per_epoch(run))
                          for name, run in zip(self.names, self.runs))
         return Frame(self.base, runs)
 
@@ -181,6 +185,11 @@ class Comparison:
         return max(1, min(wanted, int(seconds / sum(paces))))
 
 
+def _flops_per_epoch(run) -> int:
+    layers = [layer.units for layer in run.model.layers if layer.kind == "Dense"]
+    return evaluation.flops_per_epoch(len(run.config.features), layers, len(run.data.y_train))
+
+
 def epochs_to_target(losses, target: float) -> int | None:
     """The first epoch (1-based) whose loss is at or below ``target``; None if none got there."""
     for i, value in enumerate(losses):
@@ -193,17 +202,23 @@ CHANCE_AFTER_EPOCHS = 50  # a run still at chance this late is stuck, not slow t
 
 
 def result_rows(frame: Frame, target: float, chance: float | None = None) -> list[dict]:
-    """One row per run of ``frame``: its latest numbers (score = accuracy, or R² for regression). A number
-    the run does not have (no epoch yet, diverged, target not reached) is None. ``chance``: the test score of
+    """One row per run of ``frame``: its latest numbers (score = accuracy, or R² for regression), and what it
+    costs: parameters, FLOPs and wall time per epoch, and the epochs and seconds (at its mean wall time per
+    epoch) until its training loss first reached ``target``. A number the run does not have (no epoch yet,
+    diverged, target not reached) is None. ``chance``: the test score of
     a model that learned nothing (ui.core.sweep.chance_score), so a run stuck there is not called "ok"."""
     rows = []
     for run in frame.runs:
-        h = run.history
+        h, reached = run.history, epochs_to_target(run.history.loss, target)
+        per_epoch = run.train_seconds / run.epoch if run.epoch else 0.0  # wall time, the run's mean
         rows.append({
             "run": run.name, "changes": changes_from(frame.base, run.config), "epoch": run.epoch,
             "train loss": _last(h.loss), "test loss": _last(h.val_loss), "train score": _last(h.score),
-            "test score": _last(h.val_score), "epochs to target": epochs_to_target(h.loss, target),
-            "train seconds": round(run.train_seconds, 3), "status": _status(run, chance),
+            "test score": _last(h.val_score), "epochs to target": reached,
+            "seconds to target": None if reached is None or not run.epoch else round(reached * per_epoch, 3),
+            "train seconds": round(run.train_seconds, 3),
+            "ms per epoch": round(1000 * per_epoch, 3) if run.epoch else None,
+            "parameters": run.parameters, "FLOPs per epoch": run.flops_per_epoch, "status": _status(run, chance),
         })
     return rows
 

@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from nnlib.datasets import DOMAIN
+from ui.core.training import evaluation
 
 ORANGE, BLUE, NEUTRAL = (245, 147, 34), (8, 119, 189), (232, 234, 235)
 NO_VALUE = (128, 128, 128)  # where the model's output is NaN or infinite: no prediction to paint
@@ -154,22 +155,28 @@ def _layer_net(layer) -> dict:
     return net
 
 
-def frame(epoch: int, model, shown: list[tuple[str, str]]) -> dict:
-    """One frame of the live view: the epoch, the weights (``model_params``) and the bar's numbers for them."""
-    return {"epoch": int(epoch), "params": model_params(model), "shown": [list(item) for item in shown]}
+def frame(epoch: int, model, shown: list[tuple[str, str]], evaluation: dict | None = None) -> dict:
+    """One frame of the live view: the epoch, the weights (``model_params``), the bar's numbers for them and, for
+    the evaluation panel, what they predict on each split (ui.core.run.PlaygroundRun.evaluation)."""
+    frame = {"epoch": int(epoch), "params": model_params(model), "shown": [list(item) for item in shown]}
+    if evaluation is not None:
+        frame["eval"] = evaluation
+    return frame
 
 
 def live_view_payload(*, frames: list[dict], net: dict, data, history, score_label: str,
                       frame_seconds: float = 0.0, log_loss: bool = False, show_test: bool = False,
                       discretize: bool = False, max_points: int = 300, height: int = 440, fit: bool = True,
-                      keys: dict | None = None, drawing: dict | None = None) -> dict:
+                      keys: dict | None = None, drawing: dict | None = None, marks: list[dict] | None = None,
+                      evaluation: dict | None = None) -> dict:
     """Everything the live view draws, as JSON-ready data: each frame (``frame``), the network, the points, the
     curves.
 
     ``frames``: oldest first; the view shows them ``frame_seconds`` apart, each with the curves up to its epoch.
     ``net``: ``plane_net`` of the model, with its ``diagram`` (ui/render/network_view.py). ``data``: a
     ui.core.run.Data; ``history``: a ui.core.run.History. Curves are thinned to ``max_points``. ``fit``: size
-    the view to the window's height below it (the Playground's first screen); else ``height`` tall.
+    the view to the window's height below it (the Playground's first screen); else ``height`` tall. ``marks``:
+    epochs to mark on the curves ({"epoch", "label"}); ``evaluation``: ``evaluation_payload``.
     """
     points = [_points_payload(data.X_train, data.y_train, data.kind, data.n_classes, "#ffffff")]
     if show_test:
@@ -191,8 +198,21 @@ def live_view_payload(*, frames: list[dict], net: dict, data, history, score_lab
         "points": points, "epochs": (idx + 1).tolist(), "series": series, "log_loss": bool(log_loss),
         "score_label": score_label, "discretize": bool(discretize),
         "score_range": [0, 1] if score_label == "accuracy" else None, "height": height, "fit": bool(fit),
-        "keys": keys, "drawing": drawing,
+        "keys": keys, "drawing": drawing, "marks": marks or [], "evaluation": evaluation,
     }
+
+
+def evaluation_payload(data, class_names: list[str]) -> dict:
+    """What the evaluation panel needs besides each frame's predictions: the problem, the class names and every
+    point's true label, train then test, packed as the predictions are (ui.core.training.evaluation)."""
+    payload = {"kind": data.kind, "n_train": len(data.y_train), "n_test": len(data.y_test)}
+    if data.kind != "regression":
+        payload["classes"] = class_names
+        payload["colours"] = [hex_colour(c) for c in class_colours(data.n_classes)]
+        payload["truth"] = {"train": evaluation.pack_labels(data.y_train, data.n_classes),
+                            "test": evaluation.pack_labels(data.y_test, data.n_classes)}
+        payload["bits"] = evaluation.label_bits(data.n_classes)
+    return payload
 
 
 def drawing_payload(data, classes: int, max_points: int, free: bool = True, min_points: int = 10) -> dict:

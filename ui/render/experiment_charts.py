@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from nnlib.datasets import DOMAIN
 from ui.core import compare, limits, sweep
 from ui.core.sweep import SETTINGS, Plan
+from ui.core.training import evaluation
 from ui.render import charts
 from ui.render.png import png_data_uri
 
@@ -129,7 +130,7 @@ def compare_view_payload(*, names, images: list[str], titles: list[str], diverge
 def compare_table(rows: list[dict], score_label: str) -> pd.DataFrame:
     """The compare results (ui.core.compare.result_rows) as a table, the score columns named for what they hold
     ("test accuracy", "test R²"). A missing number is NaN (an empty cell in a CSV)."""
-    frame = pd.DataFrame(rows).astype({"epochs to target": float})
+    frame = pd.DataFrame(rows).astype({"epochs to target": float, "seconds to target": float, "ms per epoch": float})
     return frame.rename(columns={"train score": f"train {score_label}", "test score": f"test {score_label}"})
 
 
@@ -140,7 +141,8 @@ def compare_cells(rows: list[dict], score_label: str) -> dict:
     text = ("run", "changes", "status")
     return {"columns": list(table.columns), "numeric": [name not in text for name in table.columns],
             "rows": [[_cell(name, value) for name, value in row.items()] for row in table.to_dict("records")],
-            "note": f"{NO_VALUE} no value yet: no epoch trained, the run diverged, or it has not reached the target."}
+            "note": f"{NO_VALUE} no value yet: no epoch trained, the run diverged, or it has not reached the target. "
+                    f"Seconds to target: epochs to target × the run's mean wall time per epoch. {evaluation.FLOPS_RULE}."}
 
 
 def _cell(column: str, value) -> str:
@@ -148,7 +150,7 @@ def _cell(column: str, value) -> str:
         return value
     if value is None or not math.isfinite(value):
         return NO_VALUE
-    if column.endswith("seconds"):
+    if column.endswith("seconds") or column.startswith(("seconds", "ms ")):
         return f"{value:.2f}"
     if column.endswith("loss"):
         return f"{value:.4g}"  # significant digits: a small loss does not read 0.0000

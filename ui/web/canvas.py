@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 ASSETS = Path(__file__).parent / "components"
-HELPERS = {"liveview": ("forward", "diagram")}  # the scripts a view's own script uses, besides shared.js
+HELPERS = {"liveview": ("forward", "diagram", "evaluation")}  # the scripts a view's own script uses, besides shared.js
 ROUTE = "/nnpg/views/{name}"
 
 

@@ -98,7 +98,9 @@ class Loop:
         """Play, Pause, Step and Reset: side by side in ``row`` (a horizontal container), or one per column
         when ``row`` is a list of four columns, filling each."""
         cells, width = (row, "stretch") if isinstance(row, list) else ([row] * 4, "content")
-        cells[0].button("Play", key=f"{key}_play", on_click=self.play, type="primary", disabled=self.playing,
+        target = st.session_state.get(self.target)
+        done = target is not None and self._finished(target)  # the status above says why
+        cells[0].button("Play", key=f"{key}_play", on_click=self.play, type="primary", disabled=self.playing or done,
                         width=width)
         cells[1].button("Pause", key=f"{key}_pause", on_click=self.pause, disabled=not self.playing, width=width)
         cells[2].button("Step", key=f"{key}_step", on_click=self.step, help=step_help, width=width)

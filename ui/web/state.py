@@ -162,7 +162,8 @@ def _restart() -> None:
         st.session_state[RUN] = new_run(config)
 
 
-LOOP = Loop("pg", RUN, finished=lambda run: run.diverged or run.at_cap, step=_train_one_epoch, restart=_restart)
+LOOP = Loop("pg", RUN, finished=lambda run: run.diverged or run.at_cap or run.stopped is not None,
+            step=_train_one_epoch, restart=_restart)
 
 
 def same_config(stored, current) -> bool:

@@ -91,12 +91,21 @@ def test_the_table_has_one_row_per_run_with_the_right_columns(comparison):
     rows = compare.result_rows(comparison.frame(), target=10.0)
     table = experiment_charts.compare_table(rows, "accuracy")
     assert list(table.columns) == ["run", "changes", "epoch", "train loss", "test loss", "train accuracy",
-                                   "test accuracy", "epochs to target", "train seconds", "status"]
+                                   "test accuracy", "epochs to target", "seconds to target", "train seconds",
+                                   "ms per epoch", "parameters", "FLOPs per epoch", "status"]
     assert list(table["run"]) == ["A", "B", "C"] and list(table["epoch"]) == [4, 4, 4]
     assert list(table["epochs to target"]) == [1.0, 1.0, 1.0]  # every loss is below 10 at once
     assert table.loc[0, "changes"] == "as the base" and "learning rate 0.3" in table.loc[1, "changes"]
     assert table.loc[0, "train loss"] == comparison.runs[0].history.loss[-1]
     assert table.to_csv(index=False).splitlines()[0].startswith("run,changes,epoch")
+    run = comparison.runs[0]
+    assert table.loc[0, "parameters"] == run.model.count_params()
+    layers = [layer.units for layer in run.model.layers if layer.kind == "Dense"]
+    # 2 inputs -> 4 -> 2 -> 1 multiply-adds a sample, 2 FLOPs each, 3 passes, every training point
+    macs = sum(a * b for a, b in zip([len(run.config.features), *layers], layers))
+    assert table.loc[0, "FLOPs per epoch"] == 2 * 3 * macs * len(run.data.y_train)
+    assert table.loc[0, "ms per epoch"] == pytest.approx(1000 * run.train_seconds / 4, abs=1e-3)
+    assert table.loc[0, "seconds to target"] == pytest.approx(run.train_seconds / 4, abs=1e-3)  # reached at epoch 1
 
 
 def test_parse_layers_says_what_it_received():
@@ -243,6 +252,7 @@ def test_a_tiny_loss_keeps_its_digits_in_the_curves_and_the_table():
         histories=[h, h], score_label="accuracy", log_loss=True)
     assert next(s for s in payload["series"] if s["name"] == "A train loss")["values"] == [0.5, 3.2e-4, 3.1e-7]
     rows = [{"run": "A", "changes": "", "epoch": 3, "train loss": 3.1e-7, "test loss": 0.000321, "train score": 1.0,
-             "test score": 0.875, "epochs to target": None, "train seconds": 0.5, "status": "ok"}]
+             "test score": 0.875, "epochs to target": None, "seconds to target": None, "train seconds": 0.5,
+             "ms per epoch": 166.7, "parameters": 17, "FLOPs per epoch": 27_000, "status": "ok"}]
     cells = experiment_charts.compare_cells(rows, "accuracy")["rows"][0]
     assert cells[3:7] == ["3.1e-07", "0.000321", "1.0000", "0.8750"]  # losses: 4 significant digits

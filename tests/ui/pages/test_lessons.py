@@ -148,7 +148,7 @@ def test_hiding_groups_removes_their_widgets_and_headers_and_the_lesson_still_ap
     assert not keys & {"w_n_layers", "w_units_0", "w_act_0", "w_dropout", "w_init", "w_optimizer",
                        "w_learning_rate", "w_batch_size", "w_seed"}
     assert "w_dataset" in keys
-    assert {h.value for h in at.header} == {"Data", "Features"}
+    assert {h.value for h in at.header} == {"Data", "Features", "Schedule and stopping"}  # stopping is its own group
     assert run_of(at).config == LESSONS["spiral_needs_depth"].config
     at.run()
     assert run_of(at).config == LESSONS["spiral_needs_depth"].config

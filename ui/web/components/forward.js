@@ -79,8 +79,19 @@ function layerParams(net, params) {
 // `reuse`: the previous frame's outputs, overwritten where a layer's size is unchanged (a new half a
 // megabyte per frame kept the garbage collector busy for a tenth of the frame).
 function forwardGrid(net, params, res, reuse = []) {
-  const n = res * res;
-  let a = gridFeatures(net.features, res, net.domain);
+  return forwardRows(net, params, gridFeatures(net.features, res, net.domain), res * res, reuse);
+}
+
+// model.predict on points [[x1, x2, ...], ...]: the last layer's output, Float64Array(n * units).
+function forwardPoints(net, params, points) {
+  const fns = net.features.map((f) => FEATURE_FNS[f]), k = fns.length, a = new Float64Array(points.length * k);
+  points.forEach(([x1, x2], p) => { for (let j = 0; j < k; j++) a[p * k + j] = fns[j](x1, x2); });
+  const outputs = forwardRows(net, params, a, points.length, []);
+  return outputs[outputs.length - 1];
+}
+
+// The forward pass of n input rows `a` (n x features, row-major), every Dense layer's output kept.
+function forwardRows(net, params, a, n, reuse) {
   const outputs = [];
   for (const { W, b, fanIn, units, activation, mask } of layerParams(net, params)) {
     const Wt = new Float64Array(fanIn * units);

@@ -12,10 +12,12 @@ export default function (component) {
   const [root, created] = viewRoot(parentElement, "nnpg-live",
     '<div class="bar"></div><div class="main"><canvas class="plane"></canvas>' +
       '<div class="net"><div class="dghead"></div><div class="dgwrap"><canvas class="diagram"></canvas>' +
-      '<div class="dgctl"></div></div><div class="legend"></div></div><canvas class="curves"></canvas></div>' +
+      '<div class="dgctl"></div></div><div class="legend"></div><div class="eval"></div></div>' +
+      '<canvas class="curves"></canvas></div>' +
       '<div class="draw"></div><div class="tip"></div><div class="ptip"></div><div class="ntip"></div>',
     { image: null, epoch: 0, queue: [], data: null, hover: null, planeHover: null, netHover: null,
-      matrices: false, want: null, tool: null, drawn: null }, ".curves", drawCurves);
+      matrices: false, want: null, tool: null, drawn: null, split: "test", cell: null, eval: null },
+    ".curves", drawCurves);
   if (created) listen(root);
   root.state.act = setTriggerValue;
   root.state.data = data;
@@ -83,6 +85,7 @@ function showFrame(root, frame) {
   s.values = diagramValues(net, s.params, s.values);
   s.epoch = frame.epoch;
   s.shown = frame.shown;
+  s.eval = frame.eval || null;
   paintAll(root);
   window.nnpgLiveFrames = (window.nnpgLiveFrames || 0) + 1; // read by bench/bench_frames.py
 }
@@ -96,6 +99,7 @@ function paintAll(root) {
   paintDiagram(root, root.querySelector(".diagram"), box.netWidth, box.netHeight);
   drawHeader(root);
   drawCurves(root);
+  drawEvaluation(root);
   planeTip(root); // the value under the pointer, of this frame: hover stays live while training plays
   netTip(root);
 }
@@ -120,7 +124,7 @@ function viewBox(root) {
   const room = d.fit ? Math.max(400, window.innerHeight - top - 12) - BAR : d.height;
   const plane = Math.floor(Math.max(240, Math.min(room * 0.62, width * 0.4, 480)));
   const curvesHeight = Math.max(150, Math.min(300, room - plane - 8));
-  const netHeight = Math.min(plane + curvesHeight + 8 - HEAD - LEGEND, 52 + most * 64);
+  const netHeight = Math.min(plane + curvesHeight + 8 - HEAD - LEGEND - evaluationHeight(d), 52 + most * 64);
   return { wide: true, width, plane, curvesWidth: plane, curvesHeight, netWidth: width - plane - 20, netHeight };
 }
 
@@ -308,6 +312,7 @@ function drawPlane(root) {
   ctx.imageSmoothingEnabled = !d.discretize || !!node;
   ctx.drawImage(node ? nodePlane(root, node) : s.image, m, 8, w, w);
   drawPoints(ctx, s.drawn ? [drawnSet(d, s.drawn.points)] : d.points, px, py, size < 360 ? 2.8 : 3.5, 1);
+  drawMarked(root, ctx, px, py, size < 360 ? 2.8 : 3.5); // the confusion matrix's picked cell
   placeTools(root);
   if (s.drawn && s.drawn.local) {
     ctx.fillStyle = "#222";
@@ -423,6 +428,7 @@ function drawCurves(root) {
   const scorePanel = panel(ctx, bottom, score, epochs, { title: d.score_label, score: true }, hoverIndex);
   root.state.panels = { loss: lossPanel, score: scorePanel }; // what the axes show, read by the browser tests
   epochAxis(ctx, box, scorePanel.first, scorePanel.last, height - 4, epochs.length > 0);
+  markEpochs(ctx, d.marks.filter((mark) => mark.epoch <= root.state.epoch), top, bottom, scorePanel);
   let lx = box.x + box.w;
   ctx.textAlign = "right";
   for (const s of [...d.series].reverse().filter((s) => s.panel === "loss")) {
@@ -441,6 +447,25 @@ function drawCurves(root) {
     tip.style.top = curves.offsetTop + 30 + "px";
   } else {
     tip.style.display = "none";
+  }
+}
+
+// A dashed line across both panels at each marked epoch (early stopping's restored weights), labelled.
+function markEpochs(ctx, marks, top, bottom, range) {
+  for (const mark of marks) {
+    const x = top.x + ((mark.epoch - range.first) / Math.max(range.last - range.first, 1)) * top.w;
+    ctx.save();
+    ctx.strokeStyle = "#2a9d5c";
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash([3, 3]);
+    ctx.beginPath();
+    ctx.moveTo(x, top.y);
+    ctx.lineTo(x, bottom.y + bottom.h);
+    ctx.stroke();
+    ctx.fillStyle = "#1e7a46";
+    ctx.textAlign = x > top.x + top.w / 2 ? "right" : "left";
+    ctx.fillText(mark.label, x + (ctx.textAlign === "left" ? 4 : -4), top.y + 12);
+    ctx.restore();
   }
 }
 

@@ -13,6 +13,8 @@ from ui.core import lessons, limits
 from ui.core.config import Config
 from ui.core.data import csv_files, drawn, features
 from ui.web import state
+from ui.web.playground import training
+from ui.web.playground.widgets import changed, classroom, control, maybe_control
 from ui.web.state import act_key, feature_key, units_key, widget_key
 
 VIEW_SETTINGS = ("show_test", "discretize", "log_loss")  # toggles above the view (live.view_options)
@@ -21,7 +23,8 @@ SEEDED_RUNS = 2  # the seeding run, and the next one: Streamlit drops a finished
 
 SCALARS = ("dataset", "classes", "noise", "train_pct", "samples", "batch_size", "dropout", "init", "loss",
            "optimizer", "learning_rate", "regularization", "reg_rate", "epochs_per_frame", "seed", "data_seed",
-           "off", "frozen", *VIEW_SETTINGS)
+           "off", "frozen", "schedule", "schedule_epochs", "stop_loss", "stop_score", "stop_epochs", "early_stopping",
+           "patience", "restore_best", *VIEW_SETTINGS)
 OPERATIONS = ("off", "frozen")  # neuron surgery: no widget of their own, set from the diagram and the Neuron tab
 
 
@@ -98,10 +101,6 @@ def _widgets_dropped() -> bool:
     return any(k not in ss for k in keys + [state.N_LAYERS])
 
 
-def classroom() -> lessons.Classroom:
-    return st.session_state.get(state.CLASSROOM) or lessons.Classroom()
-
-
 def write_url(config: Config) -> None:
     """Mirror the settings into the URL so that the address bar is always a shareable link."""
     wanted = lessons.to_url(config, classroom())
@@ -137,26 +136,11 @@ def _dismiss_notices() -> None:
     st.session_state[state.UPLOAD_NOTES_DISMISSED] = st.session_state.get(state.UPLOAD_ID)
 
 
-def changed() -> None:
-    st.session_state.pop(state.NOTICES, None)
-    state.LOOP.touch()
-
-
 def _clamp_widget(key: str, low, high) -> None:
     """Keep a stored widget value inside the widget's current bounds (they can move)."""
     value = st.session_state.get(key)
     if value is not None:
         st.session_state[key] = min(max(value, low), high)
-
-
-def _clamp_batch(train_size: int) -> None:
-    """The batch slider ends at the training set's size; a larger stored batch is cut to it, and says so.
-    Written back either way: a slider whose end moved is a new widget to Streamlit, which would start it at 1."""
-    key = widget_key("batch_size")
-    batch = st.session_state.get(key, cfg.DEFAULT.batch_size)
-    if batch > train_size:
-        state.notify(f"Batch size {batch} is more than the {train_size} training points; using {train_size}.")
-    st.session_state[key] = min(batch, train_size)
 
 
 def _regenerate() -> None:
@@ -177,24 +161,11 @@ def _seeded_run_done() -> None:
         st.session_state.pop(state.SEEDED, None)
 
 
-def _control(widget, name: str, *args, **kwargs):
-    """Draw ``widget`` for control ``name``, disabled if the instructor locked it. If they hid it (URL hide=),
-    draw nothing and return the value it was seeded with, from the URL or the lesson."""
-    room, key = classroom(), kwargs["key"]
-    if room.is_hidden(name) or st.session_state.get(state.SEEDED):
-        # Re-stored: an undrawn widget keeps its value, and a seeded one is sent to the browser even when the
-        # run that seeded it was stopped for a rerun before drawing it. Streamlit then draws it as unchanged,
-        # without its value, and the browser (which forgot it on another page) would show the default:
-        # unchecked features, sliders at their minimum (tests/e2e/test_upload_widgets_e2e.py).
-        st.session_state[key] = st.session_state[key]
-    if room.is_hidden(name):
-        return st.session_state[key]
-    return widget(*args, disabled=room.is_locked(name), **kwargs)
-
-
-def _header(label: str, group: str) -> None:
+def _header(label: str, group: str, effect: str) -> None:
+    """A section's header, and what a change of its settings does to the run's weights."""
     if not classroom().hides_group(group):
         st.header(label)
+        st.caption(effect)
 
 
 def sidebar() -> Config:
@@ -204,23 +175,25 @@ def sidebar() -> Config:
         if classroom().lock:
             st.caption(classroom().lock_caption)
         watching = st.container()
-        _header("Data", "data")
+        _header("Data", "data", "A change starts afresh: new points, fresh weights.")
         data = _data_controls()
         points = state.data_for(Config(**data, seed=int(st.session_state.get(widget_key("seed"), cfg.DEFAULT.seed))))
-        _header("Features", "features")
+        _header("Features", "features", "A change starts afresh from the seed.")
         chosen = _feature_controls()
-        _header("Network", "network")
+        _header("Network", "network", "A change starts afresh from the seed.")
         network = _network_controls(len(chosen))
+        _header("Schedule and stopping", "stopping", "Changes keep the weights.")
+        stopping = training.schedule_and_stop_controls(points.kind)
         with st.container():
-            _header("More training settings", "training")
-            more = _more_training_controls(data["dataset"], points.kind)
+            _header("More training settings", "training", "A change starts afresh.")
+            more = training.more_training_controls(data["dataset"], points.kind)
     with watching:
-        _header("Training", "training")
-        training = _training_controls(len(points.y_train))
+        _header("Training", "training", "Changes keep the weights (but a new activation starts afresh).")
+        trained = training.training_controls(len(points.y_train))
     _seeded_run_done()
     view = {name: bool(st.session_state.get(widget_key(name), False)) for name in VIEW_SETTINGS}
     operated = {name: tuple(st.session_state.get(widget_key(name), ())) for name in OPERATIONS}
-    config = Config(**data, features=chosen, **network, **training, **more, **view, **operated)
+    config = Config(**data, features=chosen, **network, **trained, **stopping, **more, **view, **operated)
     # one clamp path for URLs and widgets alike
     config, notices = cfg.from_query(cfg.to_query(config), upload_kind=state.upload_kind(),
                                      train_size=len(points.y_train))
@@ -239,17 +212,17 @@ def _data_controls() -> dict:
     labels = {name: f"{name} ({datasets.DATASETS[name].kind})" for name in cfg.DATASET_NAMES}
     drawing = st.session_state.get(state.UPLOAD_NAME) == state.DRAWING_NAME
     labels[cfg.UPLOAD] = state.DRAWING_NAME if drawing else "your CSV"
-    dataset = _control(st.selectbox, "dataset", "Dataset", names, key=widget_key("dataset"), format_func=labels.get,
+    dataset = control(st.selectbox, "dataset", "Dataset", names, key=widget_key("dataset"), format_func=labels.get,
                        on_change=changed)
     uploaded = dataset == cfg.UPLOAD
     if not classroom().is_hidden("dataset"):
         st.caption(f"{len(table.y)} rows from {st.session_state.get(state.UPLOAD_NAME, 'your file')}" if uploaded
                    else datasets.DATASETS[dataset].description)
-    classes = _generator_control(uploaded or dataset != "blobs", st.slider, "classes", "Classes", 3, 6)
-    noise = _generator_control(uploaded, st.slider, "noise", "Noise", 0.0, datasets.MAX_NOISE, step=0.05)
-    train_pct = _control(st.slider, "train_pct", "Training data (%)", 10, 90, step=5, key=widget_key("train_pct"),
+    classes = maybe_control(uploaded or dataset != "blobs", st.slider, "classes", "Classes", 3, 6)
+    noise = maybe_control(uploaded, st.slider, "noise", "Noise", 0.0, datasets.MAX_NOISE, step=0.05)
+    train_pct = control(st.slider, "train_pct", "Training data (%)", 10, 90, step=5, key=widget_key("train_pct"),
                          on_change=changed)
-    samples = _generator_control(uploaded, st.slider, "samples", "Samples", limits.MIN_SAMPLES,
+    samples = maybe_control(uploaded, st.slider, "samples", "Samples", limits.MIN_SAMPLES,
                                  limits.MAX_SAMPLES, step=50)
     room = classroom()
     if not room.is_hidden("data_seed"):
@@ -260,16 +233,6 @@ def _data_controls() -> dict:
     data_seed = int(st.session_state.get(widget_key("data_seed"), cfg.DEFAULT.data_seed))
     return dict(dataset=dataset, classes=classes, noise=noise, train_pct=train_pct, samples=samples,
                 data_seed=data_seed)
-
-
-def _generator_control(unused: bool, widget, name: str, *args, **kwargs):
-    """A setting of the data generator: not drawn where it does nothing (an uploaded CSV, or the class count
-    of a set other than blobs), but its value is kept for when it counts again."""
-    key = widget_key(name)
-    if unused:
-        st.session_state[key] = st.session_state.get(key, getattr(cfg.DEFAULT, name))
-        return st.session_state[key]
-    return _control(widget, name, *args, key=key, on_change=changed, **kwargs)
 
 
 def _upload_controls() -> None:
@@ -307,7 +270,7 @@ def _feature_controls() -> tuple[str, ...]:
     cols = st.columns(3)
     chosen = []
     for i, (name, (label, _)) in enumerate(features.FEATURES.items()):
-        if _control(cols[i % 3].checkbox, "features", label, key=feature_key(name), on_change=changed):
+        if control(cols[i % 3].checkbox, "features", label, key=feature_key(name), on_change=changed):
             chosen.append(name)
     if not chosen:
         st.warning("Pick at least one input feature; using X₁ and X₂ meanwhile.")
@@ -316,7 +279,7 @@ def _feature_controls() -> tuple[str, ...]:
 
 
 def _network_controls(n_inputs: int) -> dict:
-    n_layers = _control(st.number_input, "layers", "Hidden layers", 0, limits.MAX_HIDDEN_LAYERS, step=1,
+    n_layers = control(st.number_input, "layers", "Hidden layers", 0, limits.MAX_HIDDEN_LAYERS, step=1,
                         key=state.N_LAYERS, on_change=changed)
     layers, acts = [], []
     room = classroom()
@@ -324,75 +287,12 @@ def _network_controls(n_inputs: int) -> dict:
     for i in range(int(n_layers)):
         left, right = st.columns([1, 1]) if shown else (st, st)  # no empty columns for hidden controls
         _clamp_widget(units_key(i), 1, limits.MAX_NEURONS)
-        layers.append(_control(left.number_input, "layers", f"Layer {i + 1} neurons", 1, limits.MAX_NEURONS,
+        layers.append(control(left.number_input, "layers", f"Layer {i + 1} neurons", 1, limits.MAX_NEURONS,
                                step=1, key=units_key(i), on_change=changed))
-        acts.append(_control(right.selectbox, "activations", f"Layer {i + 1} activation", cfg.HIDDEN_ACTIVATIONS,
+        acts.append(control(right.selectbox, "activations", f"Layer {i + 1} activation", cfg.HIDDEN_ACTIVATIONS,
                              key=act_key(i), on_change=changed))
-    dropout = _control(st.slider, "dropout", "Dropout", 0.0, 0.9, step=0.05, key=widget_key("dropout"),
+    dropout = control(st.slider, "dropout", "Dropout", 0.0, 0.9, step=0.05, key=widget_key("dropout"),
                        on_change=changed)
-    init = _control(st.selectbox, "init", "Weight initializer", cfg.INITIALIZERS, key=widget_key("init"),
+    init = control(st.selectbox, "init", "Weight initializer", cfg.INITIALIZERS, key=widget_key("init"),
                     on_change=changed)
     return dict(layers=tuple(int(u) for u in layers), activations=tuple(acts), dropout=dropout, init=init)
-
-
-def _loss_control(kind: str, dataset: str) -> str:
-    """Only the losses that fit the problem; a chosen one that no longer fits becomes "auto", and says so."""
-    key = widget_key("loss")
-    shown = st.session_state.get(key, "auto")
-    loss = cfg.loss_from_label(shown)
-    if loss != shown:
-        st.session_state[key] = loss
-    why = cfg.loss_misfit(loss, kind, dataset)
-    if why:
-        state.notify(why)
-        st.session_state[key] = "auto"
-    options = cfg.FITTING_LOSSES[kind]
-    return _control(st.selectbox, "loss", "Loss", options, key=key, format_func=lambda n: cfg.loss_label(n, kind),
-                    on_change=changed)
-
-
-def _training_controls(train_size: int) -> dict:
-    """What a learner changes while watching; each keeps the weights (ui/core/run.py:PlaygroundRun.apply),
-    except the activation, which starts afresh."""
-    lr = _control(st.select_slider, "learning_rate", "Learning rate", cfg.LEARNING_RATES,
-                  key=widget_key("learning_rate"), on_change=changed)
-    _every_layer_activation()
-    regularization = _control(st.selectbox, "regularization", "Regularization", list(cfg.REGULARIZATIONS),
-                              key=widget_key("regularization"), format_func=cfg.REGULARIZATIONS.get, on_change=changed)
-    reg_rate = _control(st.select_slider, "reg_rate", "Regularization rate", cfg.REG_RATES, key=widget_key("reg_rate"),
-                        on_change=changed)
-    _clamp_batch(train_size)
-    batch_size = _control(st.slider, "batch_size", "Batch size", 1, train_size, key=widget_key("batch_size"),
-                          on_change=changed)
-    speed = _control(st.slider, "epochs_per_frame", "Epochs per frame (speed)", 1, limits.MAX_EPOCHS_PER_FRAME,
-                     key=widget_key("epochs_per_frame"), on_change=changed)
-    optimizer = _control(st.selectbox, "optimizer", "Optimizer", list(cfg.OPTIMIZERS), key=widget_key("optimizer"),
-                         format_func=cfg.OPTIMIZERS.get, on_change=changed)
-    return dict(optimizer=optimizer, learning_rate=lr, regularization=regularization, reg_rate=reg_rate,
-                batch_size=batch_size, epochs_per_frame=speed)
-
-
-def _more_training_controls(dataset: str, kind: str) -> dict:
-    loss = _loss_control(kind, dataset)
-    seed = _control(st.number_input, "seed", "Seed", 0, limits.MAX_SEED, step=1, key=widget_key("seed"),
-                    on_change=changed)
-    return dict(loss=loss, seed=int(seed))
-
-
-def _every_layer_activation() -> None:
-    """One activation for every hidden layer, as TensorFlow Playground's; blank when the layers differ
-    (each is set under Network). It only writes the per-layer widgets, which the Config reads."""
-    ss, n = st.session_state, int(st.session_state.get(state.N_LAYERS, 0))
-    chosen = {ss.get(act_key(i)) for i in range(n)}
-    ss[state.EVERY_ACTIVATION] = chosen.pop() if len(chosen) == 1 else None
-    _control(st.selectbox, "activations", "Activation (every hidden layer)", cfg.HIDDEN_ACTIVATIONS,
-             key=state.EVERY_ACTIVATION, on_change=_set_every_activation, placeholder="different per layer",
-             help="Sets every hidden layer's activation; each layer's own is under Network. Starts afresh.")
-
-
-def _set_every_activation() -> None:
-    ss = st.session_state
-    if ss.get(state.EVERY_ACTIVATION) in cfg.HIDDEN_ACTIVATIONS:
-        for i in range(int(ss.get(state.N_LAYERS, 0))):
-            ss[act_key(i)] = ss[state.EVERY_ACTIVATION]
-    changed()

@@ -25,7 +25,7 @@ from ui.core.run import PlaygroundRun, Scores, problem_text, score_label
 from ui.render import charts, network_view
 from ui.web import canvas, state
 from ui.web import lessons as lessons_page
-from ui.web.playground import clicks, controls, inside
+from ui.web.playground import clicks, controls, inside, training
 
 HEALTH_EVERY_EPOCHS = 25  # while playing, the main view re-checks for dead or saturated units this often
 LIVE_VIEW = canvas.canvas_view("nnpg_live_view", "liveview")
@@ -111,8 +111,9 @@ def _draw_frame() -> None:
     with run.lock:  # a consistent snapshot: weights, epoch and scores from the same moment
         scores = run.scores()
         if not shots:
-            shots = [charts.frame(run.epoch, run.model, shown(run, run.epoch, scores))]
+            shots = [frame_of(run, run.epoch, run.model, scores)]
     _status(run, no_value=_plane_has_no_value(run, scores))
+    training.status(run, epochs_per_second=_pace(run, tick_seconds, shots) if playing else None)
     _health_warning(run, playing)
     lessons_page.goal_status(run)
     view = st.session_state.get(state.CONFIG, run.config)  # the view toggles of the last full run
@@ -121,6 +122,7 @@ def _draw_frame() -> None:
         history=run.history,
         score_label=score_label(run.data.kind), log_loss=view.log_loss, show_test=view.show_test,
         discretize=view.discretize, max_points=limits.HISTORY_POINTS, keys={"playing": playing},
+        marks=curve_marks(run), evaluation=charts.evaluation_payload(run.data, class_names(run.data)),
         drawing=charts.drawing_payload(run.data, clicks.drawable_classes(run.data), limits.DRAW_MAX_POINTS,
                                        min_points=limits.UPLOAD_MIN_ROWS,
                                        free=not controls.classroom().is_locked("dataset")))
@@ -156,14 +158,44 @@ def view_net(run: PlaygroundRun) -> dict:
     return net
 
 
+def frame_of(run: PlaygroundRun, epoch: int, model, scores: Scores) -> dict:
+    """The view's frame of ``model`` (the run's, or a snapshot's) at ``epoch``: weights, bar, predictions."""
+    return charts.frame(epoch, model, shown(run, epoch, scores), run.evaluation(model))
+
+
 def shown(run: PlaygroundRun, epoch: int, scores: Scores) -> list[tuple[str, str]]:
-    """The bar's numbers: the epoch and the scores of the weights in the frame (data loss; the penalty apart)."""
+    """The bar's numbers: the epoch and the scores of the weights in the frame (data loss; the penalty apart), the
+    learning rate a schedule gave the epoch, and whose weights they are after early stopping restored them."""
     label = score_label(run.data.kind)
     items = [("Epoch", f"{epoch:,}"), ("Train loss", fmt(scores.loss)), ("Test loss", fmt(scores.val_loss)),
              (f"Train {label}", fmt(scores.score)), (f"Test {label}", fmt(scores.val_score))]
     if run.config.regularization != "none" and run.config.reg_rate > 0:
         items.append((f"{run.config.regularization.upper()} penalty", fmt(scores.penalty)))
+    if run.config.schedule != "constant":
+        items.append(("Rate", f"{run.rate_at(max(epoch - 1, 0)):.3g}"))
+    restored = run.stopped and run.stopped.restored_epoch
+    if restored and epoch == run.epoch:
+        items.append(("Weights of", f"epoch {restored:,}"))
     return items
+
+
+def curve_marks(run: PlaygroundRun) -> list[dict]:
+    """The epoch whose weights early stopping put back, marked on the curves."""
+    restored = run.stopped and run.stopped.restored_epoch
+    return [{"epoch": restored, "label": f"restored: epoch {restored:,}"}] if restored else []
+
+
+def class_names(data) -> list[str]:
+    if data.kind == "regression":
+        return []
+    return list(data.class_names) if len(data.class_names) == data.n_classes else [str(i) for i in range(data.n_classes)]
+
+
+def _pace(run: PlaygroundRun, tick_seconds: float | None, shots: list[dict]) -> float | None:
+    """Epochs per second of wall time at this tick's pace (the frames' epochs over the time between ticks)."""
+    if not tick_seconds or len(shots) < 2:
+        return None
+    return (shots[-1]["epoch"] - shots[0]["epoch"]) * len(shots) / (len(shots) - 1) / tick_seconds
 
 
 def _tick_seconds() -> float | None:
@@ -185,13 +217,15 @@ def _advance(run: PlaygroundRun, frames: int) -> list[dict]:
         try:
             per_frame = run.epochs_for_frame()
             while len(shots) < frames and run.train(per_frame):
-                shots.append(charts.frame(run.epoch, run.model, shown(run, run.epoch, run.latest_scores())))
+                shots.append(frame_of(run, run.epoch, run.model, run.latest_scores()))
         finally:
             run.lock.release()
     if run.diverged:
         state.LOOP.stop(divergence_message(run))
     if run.at_cap:
         state.LOOP.stop(f"Stopped at the cap of {limits.MAX_EPOCHS_PER_RUN:,} epochs per run. Reset to start again.")
+    if run.stopped:
+        state.LOOP.stop(run.stopped.reason)
     return shots
 
 
@@ -237,5 +271,7 @@ def _status(run: PlaygroundRun, no_value: bool) -> None:
         st.error(divergence_message(run) + grey if run.diverged else grey.strip())
     elif state.LOOP.status:
         st.info(state.LOOP.status)
+    elif run.stopped:
+        st.info(run.stopped.reason)
     elif run.note and run.epoch == 0:
         st.info(run.note)

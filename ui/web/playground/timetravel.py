@@ -61,9 +61,10 @@ def _view_at(run: PlaygroundRun, model, epoch: int, chosen: int, latest: int) ->
     score, view = score_label(run.data.kind), run.config
     scores = run.scores(model)  # the snapshot's own weights, as the bar says
     payload = charts.live_view_payload(
-        frames=[charts.frame(epoch, model, live.shown(run, epoch, scores))], net=live.view_net(run), data=run.data,
+        frames=[live.frame_of(run, epoch, model, scores)], net=live.view_net(run), data=run.data,
         history=history, score_label=score, log_loss=view.log_loss, show_test=view.show_test,
-        discretize=view.discretize, max_points=limits.HISTORY_POINTS, height=380, fit=False)
+        discretize=view.discretize, max_points=limits.HISTORY_POINTS, height=380, fit=False,
+        evaluation=charts.evaluation_payload(run.data, live.class_names(run.data)))
     kept = "" if epoch == chosen else f" (the moment kept nearest before epoch {chosen:,})"
     st.caption(_summary(history, epoch, latest, score) + kept)
     live.LIVE_VIEW(data=payload, key="tt_live_view")
