@@ -76,11 +76,13 @@ class Config:
         return (self.dataset, self.classes, self.noise, self.train_pct, self.samples, self.points_seed)
 
     def stop_key(self) -> tuple:
-        return self.stop_loss, self.stop_score, self.stop_epochs, self.early_stopping, self.patience, self.restore_best
+        return tuple(getattr(self, name) for name in STOP_FIELDS)
 
     def numbers(self) -> Config:
-        """The settings that change what training computes: without the speed and the view toggles."""
-        return replace(self, epochs_per_frame=0, show_test=False, discretize=False, log_loss=False)
+        """The settings that change what training computes: without the speed, the view toggles and the stop
+        conditions (they end training, they change none of its numbers)."""
+        stops = {name: getattr(DEFAULT, name) for name in STOP_FIELDS}
+        return replace(self, epochs_per_frame=0, show_test=False, discretize=False, log_loss=False, **stops)
 
     def network_key(self) -> tuple:
         return self.features, self.layers, self.activations, self.dropout, self.init, self.loss
@@ -90,6 +92,7 @@ class Config:
 
 
 DEFAULT = Config()
+STOP_FIELDS = ("stop_loss", "stop_score", "stop_epochs", "early_stopping", "patience", "restore_best")
 
 
 def loss_label(loss: str, kind: str) -> str:

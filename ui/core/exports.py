@@ -30,6 +30,7 @@ from ui.core import spec as network
 from ui.core.config import Config
 from ui.core.data import csv_files, features
 from ui.core.run import Data, History
+from ui.core.training import schedules
 
 FORMAT = "nnlib-playground-config"
 VERSION = 1
@@ -256,15 +257,20 @@ def nnlib_script(config: Config, data: Data, epochs: int) -> str:
     if multi_mse:
         lines += [f"y_train, y_test = np.eye({data.n_classes})[y_train], np.eye({data.n_classes})[y_test]"
                   "  # MSE compares one-hot rows"]
+    scheduled = schedules.schedule_code(config.schedule, config.learning_rate, config.schedule_epochs,
+                                        "nnlib.optimizers.")
     lines += [
         "",
         "# The network, built and initialized in the Playground's order",
         *_nnlib_network(spec),
         f"model.build(({len(config.features)},))",
         "print(model)",
+        *scheduled,
         "",
         f"history = model.fit(inputs_train, y_train, epochs=EPOCHS, "
-        f"batch_size={min(config.batch_size, len(data.y_train))}, verbose=0)",
+        f"batch_size={min(config.batch_size, len(data.y_train))}, verbose=0"
+        + (", callbacks=[nnlib.callbacks.LearningRateScheduler(lambda epoch: float(SCHEDULE(epoch)))])"
+           if scheduled else ")"),
         "# The Playground's losses: the final weights' data loss, without the regularization penalty",
         "penalty = sum(model.losses)",
         "train = model.evaluate(inputs_train, y_train, return_dict=True)",
@@ -328,7 +334,7 @@ def _keras_network(spec: network.NetworkSpec) -> list[str]:
         lines.append(f"    tf.keras.layers.Dropout({layer.rate!r})," if layer.kind == "Dropout" else
                      f"    tf.keras.layers.Dense({layer.units}, activation={layer.activation!r}, "
                      "kernel_initializer=INIT, kernel_regularizer=REG),")
-    metric = "[]" if spec.metric == "r2_score" else "['accuracy']"  # Keras has R2Score, not under this name
+    metric = f"[{spec.metric!r}]"  # Keras 3 knows "r2_score" as R2Score
     return [*lines, "])",
             f"model.compile(optimizer={network.optimizer_code(spec, 'tf.keras.optimizers.', 'learning_rate')},",
             f"              loss={spec.loss!r}, metrics={metric})"]
@@ -364,9 +370,23 @@ def keras_code(config: Config, data: Data, epochs: int) -> str:
         "",
         *_keras_network(spec),
         "model.summary()",
+        *schedules.schedule_code(config.schedule, config.learning_rate, config.schedule_epochs, "tf.keras.optimizers."),
+        *_keras_callbacks(config),
         f"model.fit(x_train, y_train, epochs={max(epochs, 1)}, batch_size={config.batch_size}, "
-        "validation_data=(x_test, y_test))",
+        "validation_data=(x_test, y_test), callbacks=callbacks)",
         "",
     ]
     return "\n".join(lines)
+
+
+def _keras_callbacks(config: Config) -> list[str]:
+    """The schedule and early stopping as Keras callbacks (the loss and score targets and the epoch budget have
+    no Keras callback: the epochs trained say where the run stopped)."""
+    callbacks = []
+    if config.schedule != "constant":
+        callbacks.append("tf.keras.callbacks.LearningRateScheduler(lambda epoch: float(SCHEDULE(epoch)))")
+    if config.early_stopping:
+        callbacks.append(f"tf.keras.callbacks.EarlyStopping(monitor='val_loss', patience={config.patience}, "
+                         f"restore_best_weights={config.restore_best})")
+    return ["callbacks = [" + ", ".join(callbacks) + "]"]
 

@@ -42,7 +42,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "network": ("layers", "activations", "dropout", "init", "off", "frozen"),
     "training": ("loss", "optimizer", "learning_rate", "regularization", "reg_rate", "batch_size",
                  "epochs_per_frame", "seed", "schedule", "schedule_epochs"),
-    "stopping": ("stop_loss", "stop_score", "stop_epochs", "early_stopping", "patience", "restore_best"),
+    "stopping": cfg.STOP_FIELDS,
     "view": ("show_test", "discretize", "log_loss"),
 }
 EXPORT = "export"  # the Export / import panel

@@ -155,6 +155,9 @@ SCRIPT_CASES = {
                                                   samples=300), (6,)),
     "no hidden layer, zeros": (LESSONS["zero_init_symmetry"].config, (3,)),
     "diverged": (Config(dataset="plane", learning_rate=10.0), (20,)),
+    "step decay every 5 epochs": (Config(schedule="step", schedule_epochs=5), (8, 8)),
+    "cosine, adam": (Config(schedule="cosine", schedule_epochs=10, optimizer="adam"), (7, 7)),
+    "cyclic, regression": (Config(dataset="sine", schedule="cyclic", schedule_epochs=6), (9, 4)),
 }
 
 
@@ -165,6 +168,17 @@ def test_the_exported_script_reproduces_the_runs_final_loss(case, tmp_path):
     out = run_script(exports.nnlib_script(config, run.data, run.epoch), tmp_path)
     assert repr(run.model) in out["stdout"]
     assert np.isclose(float(out["final loss"]), run.history.loss[-1], rtol=1e-12, equal_nan=True), out["stdout"]
+
+
+def test_the_script_of_a_run_that_early_stopping_restored_replays_the_restored_weights(tmp_path):
+    config = Config(noise=0.5, optimizer="adam", learning_rate=0.3, early_stopping=True, patience=3)
+    run = trained(config, 8)
+    while run.train(8):
+        pass
+    restored = run.stopped.restored_epoch
+    assert restored is not None and restored < run.epoch
+    out = run_script(exports.nnlib_script(config, run.data, restored), tmp_path)
+    assert np.isclose(float(out["final loss"]), run.latest_scores().loss, rtol=1e-12)
 
 
 def test_the_exported_script_replays_an_uploaded_csv(tmp_path):
@@ -202,6 +216,12 @@ def test_the_keras_code_parses_and_names_the_right_layers():
 
 
 @pytest.mark.parametrize("config, expected", [
+    (Config(schedule="step", schedule_epochs=5, early_stopping=True, patience=3),
+     ["SCHEDULE = tf.keras.optimizers.schedules.ExponentialDecay(0.03, decay_steps=5, decay_rate=0.5, staircase=True)",
+      "tf.keras.callbacks.LearningRateScheduler(lambda epoch: float(SCHEDULE(epoch)))",
+      "tf.keras.callbacks.EarlyStopping(monitor='val_loss', patience=3, restore_best_weights=True)",
+      "callbacks=callbacks"]),
+    (Config(dataset="sine", schedule="cyclic", schedule_epochs=50), ["def SCHEDULE(epoch):", "metrics=['r2_score']"]),
     (Config(dataset="sine", init="random_uniform"), ["Dense(1, activation='linear'", "loss='mse'",
                                                       "RandomUniform(minval=-0.5, maxval=0.5)", "astype(float)"]),
     (Config(layers=(), activations=(), optimizer="momentum"), ["Dense(1, activation='sigmoid'",

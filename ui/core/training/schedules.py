@@ -74,3 +74,18 @@ def stalled_message(rate: float, base: float) -> str | None:
         return None
     return (f"The schedule has brought the learning rate down to {rate:.1e}: the weights no longer move. "
             "Pick a longer period, or the Constant schedule, to train on.")
+
+
+def schedule_code(name: str, learning_rate: float, period: int, module: str) -> list[str]:
+    """Lines that define ``SCHEDULE`` (epoch -> rate) for an exported script, from ``module`` (the
+    schedules of "nnlib.optimizers." or "tf.keras.optimizers."); none for a constant rate."""
+    if name == "constant":
+        return []
+    if name == "cyclic":
+        return ["def SCHEDULE(epoch):  # Smith's triangle: a tenth of the rate up to it and back, each period",
+                f"    phase = (epoch % {period}) / {period}",
+                f"    return {learning_rate / 10!r} + {learning_rate - learning_rate / 10!r} * (1 - abs(2 * phase - 1))"]
+    call = {"step": f"ExponentialDecay({learning_rate!r}, decay_steps={period}, decay_rate=0.5, staircase=True)",
+            "exponential": f"ExponentialDecay({learning_rate!r}, decay_steps={period}, decay_rate=0.5)",
+            "cosine": f"CosineDecay({learning_rate!r}, decay_steps={period}, alpha=0.01)"}[name]
+    return [f"SCHEDULE = {module}schedules.{call}  # over epochs: the Playground sets the rate once per epoch"]

@@ -61,6 +61,9 @@ def _locked(run: PlaygroundRun, fn, *args):
 def _code(run: PlaygroundRun, exact: str | None) -> None:
     epoch = run.epoch
     note = f"As of epoch {epoch:,}"
+    restored = run.stopped.restored_epoch if run.stopped else None
+    if restored:  # the weights on screen are those after that many epochs
+        note += f" (early stopping put back the weights of epoch {restored:,}: the nnlib script trains that many)"
     if state.LOOP.playing:
         note += " (press Pause to bring it up to date)"
     if exact is None:
@@ -70,7 +73,7 @@ def _code(run: PlaygroundRun, exact: str | None) -> None:
     st.caption(note)
     nnlib_tab, keras_tab = st.tabs(["nnlib script", "Keras (tf.keras)"])
     with nnlib_tab:
-        script = exports.nnlib_script(run.config, run.data, epoch)
+        script = exports.nnlib_script(run.config, run.data, restored or epoch)
         st.download_button("Download the script", script, file_name="playground_run.py", mime="text/x-python",
                            on_click="ignore")
         st.code(script, language="python", height=420)
