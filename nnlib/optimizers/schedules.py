@@ -58,25 +58,34 @@ class _VectorisedSchedule(LearningRateSchedule):
         raise NotImplementedError
 
 
-class ExponentialDecay(_VectorisedSchedule):
-    """``initial_learning_rate * decay_rate ** (step / decay_steps)``; ``staircase`` floors the exponent."""
+class _DecayPerStep(_VectorisedSchedule):
+    """What ExponentialDecay and InverseTimeDecay share: their arguments, and the exponent or ratio
+    ``step / decay_steps``, floored with ``staircase``."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"):
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase, name):
         self.initial_learning_rate = _number("initial_learning_rate", initial_learning_rate)
         self.decay_steps = _number("decay_steps", decay_steps, positive=True)
         self.decay_rate = _number("decay_rate", decay_rate)
         self.staircase = _flag("staircase", staircase)
         self.name = _name(name)
 
-    def _rates(self, steps):
+    def _progress(self, steps):
         p = steps / self.decay_steps
-        if self.staircase:
-            p = np.floor(p)
-        return self.initial_learning_rate * self.decay_rate**p
+        return np.floor(p) if self.staircase else p
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
                 "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+
+
+class ExponentialDecay(_DecayPerStep):
+    """``initial_learning_rate * decay_rate ** (step / decay_steps)``; ``staircase`` floors the exponent."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"):
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
+
+    def _rates(self, steps):
+        return self.initial_learning_rate * self.decay_rate ** self._progress(steps)
 
 
 class PiecewiseConstantDecay(_VectorisedSchedule):
@@ -134,25 +143,14 @@ class PolynomialDecay(_VectorisedSchedule):
                 "name": self.name}
 
 
-class InverseTimeDecay(_VectorisedSchedule):
+class InverseTimeDecay(_DecayPerStep):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)``; ``staircase`` floors the ratio."""
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="InverseTimeDecay"):
-        self.initial_learning_rate = _number("initial_learning_rate", initial_learning_rate)
-        self.decay_steps = _number("decay_steps", decay_steps, positive=True)
-        self.decay_rate = _number("decay_rate", decay_rate)
-        self.staircase = _flag("staircase", staircase)
-        self.name = _name(name)
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def _rates(self, steps):
-        p = steps / self.decay_steps
-        if self.staircase:
-            p = np.floor(p)
-        return self.initial_learning_rate / (1 + self.decay_rate * p)
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+        return self.initial_learning_rate / (1 + self.decay_rate * self._progress(steps))
 
 
 class CosineDecay(_VectorisedSchedule):
