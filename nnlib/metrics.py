@@ -58,7 +58,8 @@ def confusion_matrix(y_true, y_pred, num_classes: int | None = None) -> np.ndarr
     """
     true, pred = _labels(y_true), _labels(y_pred)
     if true.shape != pred.shape:
-        raise ValueError(f"confusion_matrix needs as many predictions as labels, received {true.shape} and {pred.shape}")
+        raise ValueError(f"confusion_matrix needs as many predictions as labels, received {true.shape} and "
+                         f"{pred.shape}")
     seen = int(max(true.max(initial=-1), pred.max(initial=-1))) + 1
     n = seen if num_classes is None else int(num_classes)
     if n < seen or min(true.min(initial=0), pred.min(initial=0)) < 0:

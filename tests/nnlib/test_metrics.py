@@ -6,8 +6,16 @@ import pytest
 from sklearn import metrics as sk
 
 import nnlib
-from nnlib.metrics import (F1Score, Precision, R2Score, Recall, RootMeanSquaredError, confusion_matrix,
-                           precision_recall_f1, r2_score)
+from nnlib.metrics import (
+    F1Score,
+    Precision,
+    R2Score,
+    Recall,
+    RootMeanSquaredError,
+    confusion_matrix,
+    precision_recall_f1,
+    r2_score,
+)
 
 
 @pytest.mark.parametrize("seed", range(3))

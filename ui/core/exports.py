@@ -257,20 +257,13 @@ def nnlib_script(config: Config, data: Data, epochs: int) -> str:
     if multi_mse:
         lines += [f"y_train, y_test = np.eye({data.n_classes})[y_train], np.eye({data.n_classes})[y_test]"
                   "  # MSE compares one-hot rows"]
-    scheduled = schedules.schedule_code(config.schedule, config.learning_rate, config.schedule_epochs,
-                                        "nnlib.optimizers.")
     lines += [
         "",
         "# The network, built and initialized in the Playground's order",
         *_nnlib_network(spec),
         f"model.build(({len(config.features)},))",
         "print(model)",
-        *scheduled,
-        "",
-        f"history = model.fit(inputs_train, y_train, epochs=EPOCHS, "
-        f"batch_size={min(config.batch_size, len(data.y_train))}, verbose=0"
-        + (", callbacks=[nnlib.callbacks.LearningRateScheduler(lambda epoch: float(SCHEDULE(epoch)))])"
-           if scheduled else ")"),
+        *_nnlib_fit(config, data),
         "# The Playground's losses: the final weights' data loss, without the regularization penalty",
         "penalty = sum(model.losses)",
         "train = model.evaluate(inputs_train, y_train, return_dict=True)",
@@ -281,6 +274,16 @@ def nnlib_script(config: Config, data: Data, epochs: int) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _nnlib_fit(config: Config, data: Data) -> list[str]:
+    """The schedule, if any (the Playground sets the rate once per epoch: Keras' LearningRateScheduler), and fit."""
+    scheduled = schedules.schedule_code(config.schedule, config.learning_rate, config.schedule_epochs,
+                                        "nnlib.optimizers.")
+    callbacks = ", callbacks=[nnlib.callbacks.LearningRateScheduler(lambda epoch: float(SCHEDULE(epoch)))]"
+    return [*scheduled, "",
+            f"history = model.fit(inputs_train, y_train, epochs=EPOCHS, "
+            f"batch_size={min(config.batch_size, len(data.y_train))}, verbose=0{callbacks if scheduled else ''})"]
 
 
 def _nnlib_data(config: Config, data: Data, data_seed: str) -> list[str]:

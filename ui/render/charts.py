@@ -168,7 +168,7 @@ def live_view_payload(*, frames: list[dict], net: dict, data, history, score_lab
                       frame_seconds: float = 0.0, log_loss: bool = False, show_test: bool = False,
                       discretize: bool = False, max_points: int = 300, height: int = 440, fit: bool = True,
                       keys: dict | None = None, drawing: dict | None = None, marks: list[dict] | None = None,
-                      evaluation: dict | None = None) -> dict:
+                      evaluation: dict | None = None, session: str | None = None) -> dict:
     """Everything the live view draws, as JSON-ready data: each frame (``frame``), the network, the points, the
     curves.
 
@@ -176,7 +176,8 @@ def live_view_payload(*, frames: list[dict], net: dict, data, history, score_lab
     ``net``: ``plane_net`` of the model, with its ``diagram`` (ui/render/network_view.py). ``data``: a
     ui.core.run.Data; ``history``: a ui.core.run.History. Curves are thinned to ``max_points``. ``fit``: size
     the view to the window's height below it (the Playground's first screen); else ``height`` tall. ``marks``:
-    epochs to mark on the curves ({"epoch", "label"}); ``evaluation``: ``evaluation_payload``.
+    epochs to mark on the curves ({"epoch", "label"}); ``evaluation``: ``evaluation_payload``; ``session``: the
+    server session's id (the view says when a page it shows finds itself on another one).
     """
     points = [_points_payload(data.X_train, data.y_train, data.kind, data.n_classes, "#ffffff")]
     if show_test:
@@ -198,7 +199,7 @@ def live_view_payload(*, frames: list[dict], net: dict, data, history, score_lab
         "points": points, "epochs": (idx + 1).tolist(), "series": series, "log_loss": bool(log_loss),
         "score_label": score_label, "discretize": bool(discretize),
         "score_range": [0, 1] if score_label == "accuracy" else None, "height": height, "fit": bool(fit),
-        "keys": keys, "drawing": drawing, "marks": marks or [], "evaluation": evaluation,
+        "keys": keys, "drawing": drawing, "marks": marks or [], "evaluation": evaluation, "session": session,
     }
 
 

@@ -142,7 +142,8 @@ def compare_cells(rows: list[dict], score_label: str) -> dict:
     return {"columns": list(table.columns), "numeric": [name not in text for name in table.columns],
             "rows": [[_cell(name, value) for name, value in row.items()] for row in table.to_dict("records")],
             "note": f"{NO_VALUE} no value yet: no epoch trained, the run diverged, or it has not reached the target. "
-                    f"Seconds to target: epochs to target × the run's mean wall time per epoch. {evaluation.FLOPS_RULE}."}
+                    "Seconds to target: epochs to target × the run's mean wall time per epoch. "
+                    f"{evaluation.FLOPS_RULE}."}
 
 
 def _cell(column: str, value) -> str:

@@ -21,6 +21,7 @@ CONFIG = "pg_config"  # the Config the last full run used
 DATA = "pg_data"  # (data key, Data): the points of the current data settings, made once per change
 NOTICES = "pg_notices"  # list[str]: URL problems, resets; shown until the next change
 URL_READ = "pg_url_read"  # set once the session's URL has been read into the widgets
+SESSION_TOKEN = "pg_session_token"  # a random id of this server session: the live view notices a new one
 
 # --- the controls (ui/web/playground/controls.py) -------------------------------------------------------------
 WIDGET_PREFIX = "w_"  # a control's key is its Config field's name behind this: URL, widget and Config map 1:1

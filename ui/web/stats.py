@@ -3,10 +3,12 @@
 What a frame costs beyond its training can only be told apart inside the server: the same epochs timed in
 another process run faster than beside a browser on the same two cores. bench/bench_frames.py and
 bench/bench_load.py read it before and after a measurement; an operator can watch it too. It says nothing
-about any session.
+about any session. ``replica`` names the process (a random id drawn at its start), so a deployment of
+several behind a proxy can tell which one answered (tests/e2e/test_replicas_e2e.py).
 """
 
 import time
+import uuid
 
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -14,11 +16,12 @@ from starlette.routing import Route
 from ui.core import run
 
 ROUTE = "/nnpg/stats"
+REPLICA = uuid.uuid4().hex[:12]
 
 
 async def _serve(_request) -> JSONResponse:
     return JSONResponse({"process_cpu_seconds": time.process_time(),
-                         "training_cpu_seconds": run.training_cpu_seconds()})
+                         "training_cpu_seconds": run.training_cpu_seconds(), "replica": REPLICA})
 
 
 def route() -> Route:

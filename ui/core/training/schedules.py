@@ -82,9 +82,10 @@ def schedule_code(name: str, learning_rate: float, period: int, module: str) -> 
     if name == "constant":
         return []
     if name == "cyclic":
+        low, rise = learning_rate / 10, learning_rate - learning_rate / 10
         return ["def SCHEDULE(epoch):  # Smith's triangle: a tenth of the rate up to it and back, each period",
                 f"    phase = (epoch % {period}) / {period}",
-                f"    return {learning_rate / 10!r} + {learning_rate - learning_rate / 10!r} * (1 - abs(2 * phase - 1))"]
+                f"    return {low!r} + {rise!r} * (1 - abs(2 * phase - 1))"]
     call = {"step": f"ExponentialDecay({learning_rate!r}, decay_steps={period}, decay_rate=0.5, staircase=True)",
             "exponential": f"ExponentialDecay({learning_rate!r}, decay_steps={period}, decay_rate=0.5)",
             "cosine": f"CosineDecay({learning_rate!r}, decay_steps={period}, alpha=0.01)"}[name]

@@ -21,6 +21,7 @@ export default function (component) {
   if (created) listen(root);
   root.state.act = setTriggerValue;
   root.state.data = data;
+  noticeNewSession(data.session, setTriggerValue);
   if (root.state.want && (Date.now() - root.state.want.at > 2000 || sameStructure(root.state.want, data.net))) {
     root.state.want = null; // the server took the change (or refused it): show what it sends
   }
@@ -33,6 +34,15 @@ export default function (component) {
   const now = performance.now();
   root.state.queue = data.frames.map((frame, i) => ({ frame, due: now + i * data.frame_ms }));
   playQueue(root);
+}
+
+// The server session behind this page, kept for the page's life (not the view's: Streamlit may remount it).
+// Another one means the server that held the session went away and the page reconnected to a new one: say so.
+function noticeNewSession(session, act) {
+  if (!session) return;
+  const known = window.nnpgSession;
+  window.nnpgSession = session;
+  if (known && known !== session) act("action", ["lost"]);
 }
 
 // Once per animation frame, the latest frame that is due: a frame the browser had no time to paint before

@@ -57,6 +57,8 @@ def view_options(row) -> None:
             row.toggle(label, key=state.widget_key(name), on_change=state.LOOP.touch)
 
 
+SESSION_LOST = ("The server that held this session went away (it restarted, or its replica stopped) and another "
+                "one took over: the settings came back from the page, and training starts again from epoch 0.")
 KEY_COMMANDS = {"play": state.LOOP.play, "pause": state.LOOP.pause, "step": state.LOOP.step,
                 "reset": state.LOOP.reset}  # the live view's keys: Space, S, R
 
@@ -84,6 +86,9 @@ def diagram_action() -> None:
             st.session_state[state.SETUP_CHANGED] = True
     elif kind == "pick":
         inside.pick(args)
+    elif kind == "lost":  # the view saw another server session take over this page (liveview.js)
+        state.notify(SESSION_LOST)
+        st.session_state[state.SETUP_CHANGED] = True
     elif kind == "key" and len(args) == 1 and isinstance(args[0], str) and args[0] in KEY_COMMANDS:
         KEY_COMMANDS[args[0]]()
         st.session_state[state.SETUP_CHANGED] = True
@@ -123,6 +128,7 @@ def _draw_frame() -> None:
         score_label=score_label(run.data.kind), log_loss=view.log_loss, show_test=view.show_test,
         discretize=view.discretize, max_points=limits.HISTORY_POINTS, keys={"playing": playing},
         marks=curve_marks(run), evaluation=charts.evaluation_payload(run.data, class_names(run.data)),
+        session=st.session_state.setdefault(state.SESSION_TOKEN, uuid.uuid4().hex[:12]),
         drawing=charts.drawing_payload(run.data, clicks.drawable_classes(run.data), limits.DRAW_MAX_POINTS,
                                        min_points=limits.UPLOAD_MIN_ROWS,
                                        free=not controls.classroom().is_locked("dataset")))
@@ -188,7 +194,9 @@ def curve_marks(run: PlaygroundRun) -> list[dict]:
 def class_names(data) -> list[str]:
     if data.kind == "regression":
         return []
-    return list(data.class_names) if len(data.class_names) == data.n_classes else [str(i) for i in range(data.n_classes)]
+    if len(data.class_names) == data.n_classes:
+        return list(data.class_names)
+    return [str(i) for i in range(data.n_classes)]
 
 
 def _pace(run: PlaygroundRun, tick_seconds: float | None, shots: list[dict]) -> float | None:
