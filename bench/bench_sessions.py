@@ -85,6 +85,36 @@ def report(result: dict) -> str:
             f"{result['mb_per_session']:5.1f} MB/session  newcomer first response {newcomer}{errors}")
 
 
+def against_browser(seconds: float) -> str:
+    """One session in Chromium (frames received over its websocket, frames painted), then one protocol user on
+    the same server: the generator counts what a browser receives."""
+    from bench_frames import WATCHER_JS
+    from conftest import CHROMIUM, CHROMIUM_ARGS
+    from first_render import VIEWPORT, first_render
+    from playwright.sync_api import sync_playwright
+    from protocol_user import frames_received
+
+    with serving(0) as (url, _), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page, received = browser.new_page(viewport=VIEWPORT), [0]
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda raw: received.__setitem__(
+            0, received[0] + (frames_received(raw) if isinstance(raw, bytes) else 0))))
+        first_render(page, url)
+        page.evaluate(WATCHER_JS)
+        page.get_by_role("button", name="Play").click()
+        page.wait_for_timeout(WARM_UP * 1000)
+        painted0, received0 = page.evaluate("window.__frames"), received[0]
+        page.wait_for_timeout(seconds * 1000)
+        painted, got = page.evaluate("window.__frames") - painted0, received[0] - received0
+        browser.close()
+        user = ProtocolUser(url)
+        visit = asyncio.run(user.run(WARM_UP + seconds + 1))
+        start = visit.frames[0] + WARM_UP if visit.frames else 0.0
+        protocol = visit.frames_per_second(start, start + seconds)
+    return (f"one session, {seconds:g} s: Chromium received {got / seconds:.1f} frames/s and painted "
+            f"{painted / seconds:.1f}; the protocol user received {protocol:.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 8, 16, 32, 64])
@@ -92,7 +122,11 @@ def main() -> None:
     parser.add_argument("--replicas", type=int, default=0, help="Streamlit processes behind nginx (0: one, direct)")
     parser.add_argument("--newcomers", type=int, default=3)
     parser.add_argument("--query", default="", help="URL query for the Playground (default configuration if empty)")
+    parser.add_argument("--against-browser", action="store_true", help="only compare one session with Chromium's")
     args = parser.parse_args()
+    if args.against_browser:
+        print(against_browser(args.seconds))
+        return
     if max(args.sessions) > MAX_SESSIONS or min(args.sessions) < 1:
         raise SystemExit(f"--sessions must be 1 to {MAX_SESSIONS}")
     where = f"{args.replicas} processes behind nginx" if args.replicas else "one process"

@@ -40,6 +40,21 @@ def check_loopback(url: str) -> None:
         raise SystemExit(f"refusing to load {host!r}: the load generator only targets loopback addresses")
 
 
+def live_frames(element) -> list[dict] | None:
+    """The frames in a live-view element (its payload's "frames"), or None for any other element."""
+    if element.WhichOneof("type") != "bidi_component" or not element.bidi_component.component_name.endswith(LIVE_VIEW):
+        return None
+    return json.loads(element.bidi_component.bytes or b"{}").get("frames", [])
+
+
+def frames_received(raw: bytes) -> int:
+    """How many live-view frames one websocket message from the server carries (what a browser receives)."""
+    msg = ForwardMsg()
+    msg.ParseFromString(raw)
+    frames = live_frames(msg.delta.new_element) if msg.WhichOneof("type") == "delta" else None
+    return len(frames or [])
+
+
 @dataclass
 class Visit:
     """What one simulated user saw."""
@@ -81,9 +96,11 @@ class ProtocolUser:
             state.fragment_id, state.is_auto_rerun = fragment_id, True
         return msg.SerializeToString()
 
-    async def run(self, seconds: float, started: float | None = None) -> Visit:
-        """Open the Playground, press Play, play for ``seconds``, leave. Never raises: errors go in the Visit."""
+    async def run(self, seconds: float, started: float | None = None, stop_at_first_frame: bool = False) -> Visit:
+        """Open the Playground, press Play, play for ``seconds``, leave (or leave once the first live-view payload
+        is in). Never raises: errors go in the Visit."""
         started = time.monotonic() if started is None else started
+        self.stop_at_first_frame = stop_at_first_frame
         try:
             cookie = await asyncio.to_thread(self._cookie)
             ws_url = self.base.replace("http", "ws", 1) + "/_stcore/stream"
@@ -107,6 +124,8 @@ class ProtocolUser:
                 msg = ForwardMsg()
                 msg.ParseFromString(raw)
                 kind = msg.WhichOneof("type")
+                if self.stop_at_first_frame and self.visit.first_response is not None:
+                    break
                 if kind == "new_session":
                     self.page_hash = msg.new_session.page_script_hash
                 elif kind == "delta":
@@ -126,18 +145,17 @@ class ProtocolUser:
 
     def _delta(self, delta, started: float) -> None:
         element = delta.new_element
-        which = element.WhichOneof("type")
-        if which == "button" and element.button.label == PLAY and not element.button.disabled:
+        if element.WhichOneof("type") == "button" and element.button.label == PLAY and not element.button.disabled:
             self.play_id = element.button.id
-        elif which == "bidi_component" and element.bidi_component.component_name.endswith(LIVE_VIEW):
-            now = time.monotonic()
-            payload = json.loads(element.bidi_component.bytes or b"{}")
-            frames = payload.get("frames", [])
-            if self.visit.first_response is None:
-                self.visit.first_response = now - started
-            if self.playing and frames:
-                self.visit.frames.extend([now] * len(frames))
-                self.visit.epochs.append((now, frames[-1]["epoch"]))
+        frames = live_frames(element)
+        if frames is None:
+            return
+        now = time.monotonic()
+        if self.visit.first_response is None:
+            self.visit.first_response = now - started
+        if self.playing and frames:
+            self.visit.frames.extend([now] * len(frames))
+            self.visit.epochs.append((now, frames[-1]["epoch"]))
 
     async def _tick(self, ws, fragment_id: str) -> None:
         """The browser's fragment timer: a rerun of the fragment every interval, while it auto-reruns."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,15 @@ _training_cpu_lock = threading.Lock()
 def training_cpu_seconds() -> float:
     """CPU time all runs in this process have spent training so far: a frame's cost apart from its training."""
     return _training_cpu[0]
+
+
+_live_runs: weakref.WeakSet = weakref.WeakSet()  # every PlaygroundRun not yet garbage (a soak's leak check)
+
+
+def live_runs() -> tuple[int, int]:
+    """(runs alive in this process, of them holding their lock): after sessions leave, both fall back."""
+    runs = list(_live_runs)
+    return len(runs), sum(run.lock.locked() for run in runs)
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,7 @@ class PlaygroundRun:
         self.snapshots.capture(0, self.model)
         self.diverged = False
         self.lock = threading.Lock()
+        _live_runs.add(self)
         self.train_seconds = 0.0
         self.seconds_per_epoch: float | None = None  # recent wall time per epoch, smoothed
         self.note: str | None = None  # why this run started afresh, shown until it trains

@@ -31,3 +31,15 @@ def test_training_counts_its_cpu_time_and_the_route_reports_it():
 
 def test_the_route_is_the_app_address():
     assert stats.route().path == "/nnpg/stats"
+
+
+def test_the_route_counts_live_runs_and_those_mid_tick():
+    run = PlaygroundRun(*(lambda c: (c, make_data(c)))(cfg.DEFAULT))
+    before = read_stats()
+    assert before["runs"] >= 1 and before["threads"] >= 1 and len(before["replica"]) == 12
+    with run.lock:
+        assert read_stats()["runs_locked"] == before["runs_locked"] + 1
+    del run
+    import gc
+    gc.collect()
+    assert read_stats()["runs"] == before["runs"] - 1
