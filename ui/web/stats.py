@@ -3,9 +3,12 @@
 What a frame costs beyond its training can only be told apart inside the server: the same epochs timed in
 another process run faster than beside a browser on the same two cores. bench/bench_frames.py and
 bench/bench_load.py read it before and after a measurement; an operator can watch it too. It says nothing
-about any session. ``threads``, ``runs`` (training runs alive) and ``runs_locked`` (of them, mid-tick) let a soak see what is
-left behind once sessions leave (bench/bench_soak.py; ``?collect=1`` runs a full garbage collection first). ``replica`` names the process (a random id drawn at its start), so a deployment of
-several behind a proxy can tell which one answered (tests/e2e/test_replicas_e2e.py).
+about any session.
+
+``threads``, ``runs`` (training runs alive) and ``runs_locked`` (of them, mid-tick) let a soak see what is
+left behind once sessions leave (bench/bench_soak.py; ``?collect=1`` runs a full garbage collection first).
+``replica`` names the process (a random id drawn at its start), so a deployment of several behind a proxy
+can tell which one answered (tests/e2e/test_replicas_e2e.py).
 """
 
 import gc
