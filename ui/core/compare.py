@@ -73,7 +73,7 @@ def run_configs(base: Config, changes: list[RunChanges]) -> tuple[Config, ...]:
     """One config per run (2…MAX_COMPARE_RUNS of them): the base with that run's changes."""
     if not 2 <= len(changes) <= limits.MAX_COMPARE_RUNS:
         raise ValueError(f"compare needs 2 to {limits.MAX_COMPARE_RUNS} runs, received {len(changes)}")
-    return tuple(c.apply(base) for c in changes)
+    return tuple(c.apply(base).without_stops() for c in changes)  # runs race the same epochs, none stops early
 
 
 @dataclass(frozen=True)

@@ -78,11 +78,14 @@ class Config:
     def stop_key(self) -> tuple:
         return tuple(getattr(self, name) for name in STOP_FIELDS)
 
+    def without_stops(self) -> Config:
+        """These settings with no stop condition: Compare and Sweeps train every run the same epochs."""
+        return replace(self, **{name: getattr(DEFAULT, name) for name in STOP_FIELDS})
+
     def numbers(self) -> Config:
         """The settings that change what training computes: without the speed, the view toggles and the stop
         conditions (they end training, they change none of its numbers)."""
-        stops = {name: getattr(DEFAULT, name) for name in STOP_FIELDS}
-        return replace(self, epochs_per_frame=0, show_test=False, discretize=False, log_loss=False, **stops)
+        return replace(self.without_stops(), epochs_per_frame=0, show_test=False, discretize=False, log_loss=False)
 
     def network_key(self) -> tuple:
         return self.features, self.layers, self.activations, self.dropout, self.init, self.loss

@@ -157,6 +157,8 @@ class PlaygroundRun:
         self.diverged_at_rate: float | None = None  # the learning rate in force when the loss overflowed
         self.stop_rule: StopRule
         self.stopped: Stop | None = None  # why training stopped by itself (a stop condition), until it changes
+        self.restores: list[tuple[int, int]] = []  # (stop epoch, epoch put back) of each early-stopping restore
+        self.schedule_start = 0  # the epoch the learning-rate schedule counts from (its last change)
         self.rearm_stop_rule()
 
     def replace_data(self, config: Config, data: Data) -> None:
@@ -182,6 +184,9 @@ class PlaygroundRun:
         the weights. Only call with a config whose ``model_key`` equals this run's."""
         old, self.config = self.config, config
         self.spec = spec.network_spec(config, self.data.kind, self.data.n_classes)
+        if (config.schedule, config.schedule_epochs, config.learning_rate) != \
+                (old.schedule, old.schedule_epochs, old.learning_rate):
+            self.schedule_start = self.epoch  # a schedule chosen mid-run starts from here, at the rate set
         if (config.optimizer, config.learning_rate) != (old.optimizer, old.learning_rate):
             if config.optimizer == old.optimizer:
                 self.model.optimizer.learning_rate = config.learning_rate  # keeps momentum and moments
@@ -197,8 +202,16 @@ class PlaygroundRun:
         self._operate()
 
     def rearm_stop_rule(self) -> None:
-        """The config's stop conditions, afresh from the current epoch: nothing has fired yet."""
+        """The config's stop conditions afresh from the current epoch; a target or budget already met stops at once."""
         self.stop_rule, self.stopped = StopRule(self.config, self.model, score_label(self.data.kind)), None
+        if self.epoch:
+            now = self.latest_scores()
+            self.stopped = self.stop_rule.met(self.epoch, now.val_loss, now.val_score)
+
+    @property
+    def weights_from(self) -> int | None:
+        """The epoch whose weights early stopping put back, while no epoch has trained since; else None."""
+        return self.restores[-1][1] if self.restores and self.restores[-1][0] == self.epoch else None
 
     def _operate(self) -> None:
         """The config's switched-off and frozen hidden neurons, as the model's unit and trainable masks
@@ -247,7 +260,7 @@ class PlaygroundRun:
     def rate_at(self, epoch: int) -> float:
         """The learning rate of epoch ``epoch`` (from 0) under the config's schedule."""
         c = self.config
-        return schedules.rate_at(c.schedule, c.learning_rate, c.schedule_epochs, epoch)
+        return schedules.rate_at(c.schedule, c.learning_rate, c.schedule_epochs, max(epoch - self.schedule_start, 0))
 
     @property
     def rate(self) -> float:
@@ -276,6 +289,8 @@ class PlaygroundRun:
         stop = self.stop_rule.after_epoch(epoch + 1, scores.val_loss, scores.val_score)
         if stop:
             self.stopped, self.model.stop_training = stop, True
+            if stop.restored_epoch:
+                self.restores.append((stop.epoch, stop.restored_epoch))
 
     @property
     def batch_size(self) -> int:
@@ -297,7 +312,7 @@ class PlaygroundRun:
         current weights' before any training. The caller holds ``lock``."""
         if not self.epoch:
             return self.scores()
-        h, i = self.history, (self.stopped.restored_epoch or 0) - 1 if self.stopped else -1
+        h, i = self.history, (self.weights_from or 0) - 1
         return Scores(h.loss[i], h.val_loss[i], h.score[i], h.val_score[i], float(sum(self.model.losses)))
 
     def _evaluate(self, model, x: np.ndarray, targets: np.ndarray) -> dict:

@@ -200,6 +200,7 @@ def rewind(run, epoch: int) -> int:
     run.model.optimizer.reset()
     run.history = history
     run.diverged = False
+    run.restores = [r for r in run.restores if r[0] <= snapshot.epoch]
     run.rearm_stop_rule()  # the stop that fired (and early stopping's memory) belonged to the epochs dropped
     run.snapshots.truncate(snapshot.epoch)
     return snapshot.epoch

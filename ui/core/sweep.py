@@ -165,7 +165,7 @@ def plan_grid(base: Config, x: str, x_values, y: str, y_values, epochs: int) -> 
 def train_one(config: Config, data: Data, epochs: int) -> dict:
     """Train one fresh run of ``config`` on ``data`` for ``epochs`` epochs (less if it diverges); its
     final numbers and loss curve."""
-    run = PlaygroundRun(config, data)
+    run = PlaygroundRun(config.without_stops(), data)  # every run trains the sweep's epochs
     while run.epoch < epochs and not run.diverged:
         if run.train(epochs - run.epoch) == 0:
             break

@@ -103,7 +103,7 @@ class Loop:
         cells[0].button("Play", key=f"{key}_play", on_click=self.play, type="primary", disabled=self.playing or done,
                         width=width)
         cells[1].button("Pause", key=f"{key}_pause", on_click=self.pause, disabled=not self.playing, width=width)
-        cells[2].button("Step", key=f"{key}_step", on_click=self.step, help=step_help, width=width)
+        cells[2].button("Step", key=f"{key}_step", on_click=self.step, help=step_help, width=width, disabled=done)
         cells[3].button("Reset", key=f"{key}_reset", on_click=self.reset, help=reset_help, width=width)
 
     def fragment(self, tick: Callable[[], None], every: float) -> None:

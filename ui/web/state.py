@@ -134,7 +134,10 @@ def run_for(config: Config) -> PlaygroundRun:
         st.session_state[RUN] = run
     elif run.config != config:
         with run.lock:
+            was_stopped = run.stopped
             run.apply(config)
+        if run.stopped is not was_stopped:  # a new stop rule: the old reason no longer holds
+            LOOP.clear_status()
     return run
 
 

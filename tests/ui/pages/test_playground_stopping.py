@@ -86,10 +86,10 @@ def test_a_schedule_sets_the_rate_the_bar_shows_and_keeps_the_weights():
 
 
 def test_a_rate_scheduled_to_nothing_says_so():
-    at = open_app({"schedule": "step", "schedule_epochs": "5", "stop_epochs": "130"})
+    at = open_app({"schedule": "step", "schedule_epochs": "5", "stop_epochs": "80"})
     play_until_stopped(at, ticks=80)
-    assert run_of(at).rate < 1e-9
-    assert any("the weights no longer move" in w.value for w in at.warning)
+    assert run_of(at).rate < 0.03e-4  # halved 15 times
+    assert any("the weights barely move" in w.value for w in at.warning)
 
 
 @pytest.mark.parametrize("query, notice", [
@@ -134,3 +134,40 @@ def test_regression_frames_carry_nnlibs_rmse_mae_and_r2():
     expected = evaluation.regression_scores(run.data.y_test, run.model.predict(run.inputs_test))
     assert scores == pytest.approx(expected)
     assert fmt(scores["r2"]) == bar(at)["Test R²"]
+
+
+def test_a_budget_set_below_the_epoch_stops_at_once_and_a_new_rule_clears_the_old_reason():
+    at = open_app()
+    for _ in range(6):
+        click(at, "Step")
+    next(n for n in at.number_input if n.key == "w_stop_epochs").set_value(3).run()
+    assert play_button(at).disabled and run_of(at).epoch == 6  # no epoch trained to find out
+    assert any("Stopped at epoch 6: the budget of 3 epochs is used up" in text for text in infos(at))
+    next(n for n in at.number_input if n.key == "w_stop_epochs").set_value(0).run()
+    assert not play_button(at).disabled and not any("budget" in text for text in infos(at))
+
+
+def test_compare_runs_ignore_the_playgrounds_stop_conditions():
+    from dataclasses import replace
+
+    from ui.core import compare
+    from ui.core.config import DEFAULT
+
+    base = replace(DEFAULT, stop_loss=0.6, stop_epochs=5)
+    configs = compare.run_configs(base, [compare.RunChanges(), compare.RunChanges(learning_rate=0.3)])
+    assert all(c.stop_key() == DEFAULT.stop_key() for c in configs)
+
+
+def test_after_a_restore_and_more_training_the_export_no_longer_claims_to_replay():
+    at = play_until_stopped(open_app({"noise": "0.5", "optimizer": "adam", "learning_rate": "0.3",
+                                      "early_stopping": "1", "patience": "3"}))
+    run = run_of(at)
+    best = run.stopped.restored_epoch
+    assert run.weights_from == best
+    next(n for n in at.number_input if n.key == "w_patience").set_value(50).run()
+    assert bar(at)["Weights of"] == f"epoch {best}"  # a new rule leaves the restored weights, and says whose
+    click(at, "Step")
+    assert run_of(at).weights_from is None and "Weights of" not in bar(at)
+    at.session_state[state.EXPORT_OPEN] = True
+    at.run()
+    assert any("will not match this run exactly: early stopping put back the weights" in c.value for c in at.caption)

@@ -20,7 +20,7 @@ DESCRIPTIONS = {
     "cosine": "Eases the rate down to 1 % over one period, then holds it: CosineDecay(alpha=0.01).",
     "cyclic": "Rises from a tenth of the rate to the rate and back, every period (Smith's triangle).",
 }
-STALLED_RATE = 1e-9  # below this a step no longer moves float64 weights of order 1 in any way one could see
+STALLED_SHARE = 1e-4  # a rate this far below where it started barely moves the weights any more
 
 
 class TriangularCycle(schedules.LearningRateSchedule):
@@ -69,11 +69,12 @@ def curve(name: str, learning_rate: float, period: int, epochs: int, points: int
 
 
 def stalled_message(rate: float, base: float) -> str | None:
-    """What to say when the schedule has taken the rate so low that training has stopped moving, or None."""
-    if rate >= STALLED_RATE or base < STALLED_RATE:
+    """What to say when the schedule has taken the rate so low that training has all but stopped, or None."""
+    if rate >= STALLED_SHARE * base:
         return None
-    return (f"The schedule has brought the learning rate down to {rate:.1e}: the weights no longer move. "
-            "Pick a longer period, or the Constant schedule, to train on.")
+    how_low = "to 0" if rate == 0 else f"below 1/{round(1 / STALLED_SHARE):,} of where it started ({base:g})"
+    return (f"The schedule has brought the learning rate {how_low} (Rate, in the bar): the weights barely move any "
+            "more. Pick a longer period, or the Constant schedule, to train on.")
 
 
 def schedule_code(name: str, learning_rate: float, period: int, module: str) -> list[str]:

@@ -17,7 +17,8 @@ from nnlib.callbacks import EarlyStopping
 
 TRAIN_ON = " Change or turn off the stop condition to train on, or press Reset."
 MIN_CURVE_EPOCHS = 20  # fewer epochs give no trend to estimate from
-MAX_TREND_EPOCHS = 200  # the estimate follows the recent part of the curve, not its start
+TREND_EPOCHS = 100  # the estimate follows the last quarter of the curve, at most this many epochs
+STALL_EPOCHS = 100  # a gap that has not shrunk over this many epochs: no estimate, and the page says so
 MIN_TREND_FIT = 0.5  # R² of the straight line through the recent log-gap: below it the curve is too noisy
 
 
@@ -57,6 +58,11 @@ class StopRule:
     def after_epoch(self, epoch: int, val_loss: float, val_score: float) -> Stop | None:
         """The stop that fires after ``epoch`` (from 1) with these test scores, or None. Early stopping's
         restore puts the best weights back into the model here."""
+        return self.met(epoch, val_loss, val_score) or self._early(epoch, val_loss)
+
+    def met(self, epoch: int, val_loss: float, val_score: float) -> Stop | None:
+        """The stop of a target or the budget already met at ``epoch`` with these scores (a rule set mid-run is
+        checked at once, not at the next epoch)."""
         if self.loss_target is not None and val_loss <= self.loss_target:
             return Stop(epoch, f"Stopped at epoch {epoch:,}: the test loss {val_loss:.4f} reached the target "
                                f"{self.loss_target:g}." + TRAIN_ON)
@@ -65,7 +71,7 @@ class StopRule:
                                f"the target {self.score_target:g}." + TRAIN_ON)
         if self.budget is not None and epoch >= self.budget:
             return self.budget_stop(epoch)
-        return self._early(epoch, val_loss)
+        return None
 
     def _early(self, epoch: int, val_loss: float) -> Stop | None:
         if self.early is None or not math.isfinite(val_loss):
@@ -75,8 +81,9 @@ class StopRule:
         if not self.model.stop_training:
             return None
         best_epoch = self.early.best_epoch + 1
+        waited = f"for {self.early.patience} epochs" if self.early.patience else "(patience 0)"
         reason = (f"Early stopping at epoch {epoch:,}: the test loss has not improved on {self.early.best:.4f} "
-                  f"(epoch {best_epoch:,}) for {self.early.patience} epochs")
+                  f"(epoch {best_epoch:,}) {waited}")
         if self.early.restore_best_weights and self.early.best_weights is not None:
             self.model.set_weights(self.early.best_weights)  # as Keras does at the end of fit
             return Stop(epoch, reason + f"; the weights of epoch {best_epoch:,} are back." + TRAIN_ON, best_epoch)
@@ -92,23 +99,36 @@ class Estimate:
 def epochs_to_target(values, target: float, rising: bool, what: str) -> Estimate:
     """How many more epochs ``values`` (a curve, one value per epoch) needs to reach ``target``: the recent part
     of the curve's gap to perfection (the loss itself; 1 - accuracy or 1 - R² for a score) as a straight line
-    on a log scale, carried on to the target's gap. No estimate from a short, noisy or non-finite curve."""
+    on a log scale, carried on to the target's gap. No estimate from a short, noisy or non-finite curve; a
+    curve that has stopped moving, or a perfect score as the target, says so instead."""
     values = np.asarray(values, dtype=float)
     if len(values) < MIN_CURVE_EPOCHS:
         return Estimate(None)
     if (values[-1] >= target) if rising else (values[-1] <= target):
         return Estimate(0.0)
-    recent = values[-min(max(len(values) // 2, MIN_CURVE_EPOCHS), MAX_TREND_EPOCHS):]
-    gap, goal = (1.0 - recent, 1.0 - target) if rising else (recent, target)
-    if goal <= 0 or not np.isfinite(gap).all() or (gap <= 0).any():
+    goal = 1.0 - target if rising else target
+    if goal <= 0:
+        return Estimate(None, f"A test {what} of {target:g} is a perfect one, reached only when every test point is "
+                              "right: no trend leads there. A target just below it can be estimated.")
+    gaps = (1.0 - values) if rising else values
+    if not np.isfinite(gaps[-TREND_EPOCHS:]).all() or (gaps[-TREND_EPOCHS:] <= 0).any():
         return Estimate(None)
-    t, y = np.arange(len(gap), dtype=float), np.log(gap)
+    if _stalled(gaps):
+        return Estimate(None, f"The test {what} has hardly moved over the last {STALL_EPOCHS} epochs: the target may be "
+                              "out of reach for this setup.")
+    recent = gaps[-min(max(len(gaps) // 4, MIN_CURVE_EPOCHS), TREND_EPOCHS):]  # the latest pace, not the start's
+    t, y = np.arange(len(recent), dtype=float), np.log(recent)
     slope, intercept = np.polyfit(t, y, 1)
-    if slope >= 0:
-        return Estimate(None, f"The test {what} has not moved towards the target over the last {len(gap)} epochs: "
-                              "it may be out of reach for this setup.")
     fitted = intercept + slope * t
     spread = float(np.sum((y - y.mean()) ** 2))
-    if spread == 0 or 1.0 - float(np.sum((y - fitted) ** 2)) / spread < MIN_TREND_FIT:
+    if slope >= 0 or spread == 0 or 1.0 - float(np.sum((y - fitted) ** 2)) / spread < MIN_TREND_FIT:
         return Estimate(None)
-    return Estimate(max(0.0, (math.log(goal) - fitted[-1]) / slope))
+    return Estimate(max(1.0, (math.log(goal) - fitted[-1]) / slope))  # not there yet: one more epoch at least
+
+
+def _stalled(gaps: np.ndarray) -> bool:
+    """Whether the last STALL_EPOCHS of the gap shrank by under 1 % from their first half to their second."""
+    if len(gaps) < STALL_EPOCHS:
+        return False
+    first, second = np.split(gaps[-STALL_EPOCHS:], 2)
+    return float(second.mean()) >= 0.99 * float(first.mean())

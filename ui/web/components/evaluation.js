@@ -157,10 +157,18 @@ function drawMarked(root, ctx, px, py, radius) {
     ctx.stroke();
   }
   const classes = s.data.evaluation.classes, { m, w } = s.planeBox;
+  labelled(ctx, `${set.x.length} ${s.split} point${set.x.length === 1 ? "" : "s"}: true ${classes[s.cell[0]]}, ` +
+    `predicted ${classes[s.cell[1]]}`, m + 6, 8 + w - 8);
+}
+
+// Text on a white box, readable over the plane's colours and its points.
+function labelled(ctx, text, x, y) {
+  const width = ctx.measureText(text).width;
+  ctx.fillStyle = "rgba(255,255,255,0.9)";
+  ctx.fillRect(x - 3, y - 11, width + 6, 15);
   ctx.fillStyle = "#111";
   ctx.textAlign = "left";
-  ctx.fillText(`${set.x.length} ${s.split} point${set.x.length === 1 ? "" : "s"}: true ${classes[s.cell[0]]}, ` +
-    `predicted ${classes[s.cell[1]]}`, m + 6, 8 + w - 8);
+  ctx.fillText(text, x, y);
 }
 
 // Regression: the frame's RMSE, MAE and R² (nnlib's), and prediction against target for each point.

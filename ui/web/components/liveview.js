@@ -472,9 +472,12 @@ function markEpochs(ctx, marks, top, bottom, range) {
     ctx.moveTo(x, top.y);
     ctx.lineTo(x, bottom.y + bottom.h);
     ctx.stroke();
+    const width = ctx.measureText(mark.label).width, left = x > top.x + top.w / 2 ? x - 4 - width : x + 4;
+    ctx.fillStyle = "rgba(255,255,255,0.9)";
+    ctx.fillRect(left - 2, top.y + 2, width + 4, 14);
     ctx.fillStyle = "#1e7a46";
-    ctx.textAlign = x > top.x + top.w / 2 ? "right" : "left";
-    ctx.fillText(mark.label, x + (ctx.textAlign === "left" ? 4 : -4), top.y + 12);
+    ctx.textAlign = "left";
+    ctx.fillText(mark.label, left, top.y + 13);
     ctx.restore();
   }
 }

@@ -61,8 +61,8 @@ def _locked(run: PlaygroundRun, fn, *args):
 def _code(run: PlaygroundRun, exact: str | None) -> None:
     epoch = run.epoch
     note = f"As of epoch {epoch:,}"
-    restored = run.stopped.restored_epoch if run.stopped else None
-    if restored:  # the weights on screen are those after that many epochs
+    restored = run.weights_from
+    if restored and exact is None:  # the weights on screen are those after that many epochs
         note += f" (early stopping put back the weights of epoch {restored:,}: the nnlib script trains that many)"
     if state.LOOP.playing:
         note += " (press Pause to bring it up to date)"
@@ -91,6 +91,9 @@ def _replayable(run: PlaygroundRun) -> str | None:
     rerun, so it sees every change of a training setting (speed does not count: it changes no number)."""
     if getattr(run, "imported_from", None):
         return f"its weights came from the file {run.imported_from}"
+    if run.restores and (len(run.restores) > 1 or run.weights_from is None):
+        stop, put_back = run.restores[0]
+        return f"early stopping put back the weights of epoch {put_back:,} at epoch {stop:,}, and training went on"
     settings = run.config.numbers()
     seen = st.session_state.get(state.REPLAY)
     if seen is None or seen[0] is not run:

@@ -166,10 +166,11 @@ def view_net(run: PlaygroundRun) -> dict:
 
 def frame_of(run: PlaygroundRun, epoch: int, model, scores: Scores) -> dict:
     """The view's frame of ``model`` (the run's, or a snapshot's) at ``epoch``: weights, bar, predictions."""
-    return charts.frame(epoch, model, shown(run, epoch, scores), run.evaluation(model))
+    restored = run.weights_from if model is run.model else None  # a snapshot holds its own epoch's weights
+    return charts.frame(epoch, model, shown(run, epoch, scores, restored), run.evaluation(model))
 
 
-def shown(run: PlaygroundRun, epoch: int, scores: Scores) -> list[tuple[str, str]]:
+def shown(run: PlaygroundRun, epoch: int, scores: Scores, restored: int | None = None) -> list[tuple[str, str]]:
     """The bar's numbers: the epoch and the scores of the weights in the frame (data loss; the penalty apart), the
     learning rate a schedule gave the epoch, and whose weights they are after early stopping restored them."""
     label = score_label(run.data.kind)
@@ -178,17 +179,15 @@ def shown(run: PlaygroundRun, epoch: int, scores: Scores) -> list[tuple[str, str
     if run.config.regularization != "none" and run.config.reg_rate > 0:
         items.append((f"{run.config.regularization.upper()} penalty", fmt(scores.penalty)))
     if run.config.schedule != "constant":
-        items.append(("Rate", f"{run.rate_at(max(epoch - 1, 0)):.3g}"))
-    restored = run.stopped and run.stopped.restored_epoch
-    if restored and epoch == run.epoch:
+        items.append(("Rate", f"{run.rate_at(max((restored or epoch) - 1, 0)):.3g}"))
+    if restored:
         items.append(("Weights of", f"epoch {restored:,}"))
     return items
 
 
 def curve_marks(run: PlaygroundRun) -> list[dict]:
-    """The epoch whose weights early stopping put back, marked on the curves."""
-    restored = run.stopped and run.stopped.restored_epoch
-    return [{"epoch": restored, "label": f"restored: epoch {restored:,}"}] if restored else []
+    """Each epoch whose weights early stopping put back, marked on the curves."""
+    return [{"epoch": put_back, "label": f"restored: epoch {put_back:,}"} for _, put_back in run.restores]
 
 
 def class_names(data) -> list[str]:

@@ -141,7 +141,7 @@ def _stop_controls(kind: str) -> dict:
 def status(run, epochs_per_second: float | None) -> None:
     """Under the view's bar: how far each target still looks (hidden while the curve gives no basis), and a
     warning when the schedule has taken the rate so low that nothing moves."""
-    stalled = schedules.stalled_message(run.rate, run.config.learning_rate)
+    stalled = schedules.stalled_message(run.rate, run.config.learning_rate)  # the newest epoch's rate
     if stalled:
         st.warning(stalled, icon=":material/speed:")
     if run.stopped or run.diverged:
@@ -179,4 +179,6 @@ def _target_line(run, target, epochs_per_second: float | None) -> str | None:
 
 
 def _duration(seconds: float) -> str:
-    return f"{seconds:.1f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
+    if seconds < 1:
+        return "under a second"
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"

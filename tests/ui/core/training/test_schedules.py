@@ -35,8 +35,9 @@ def test_every_choice_has_a_curve_that_starts_at_its_first_rate():
 
 def test_a_rate_that_underflows_is_said_in_words():
     assert rate_at("step", 0.1, 5, 20_000) == 0.0  # 0.1 / 2**4000 is below the smallest float
-    assert "no longer move" in stalled_message(0.0, 0.1)
-    assert stalled_message(0.001, 0.1) is None
+    assert "learning rate to 0" in stalled_message(0.0, 0.1)
+    assert "below 1/10,000 of where it started (0.1)" in stalled_message(9e-6, 0.1)
+    assert stalled_message(1e-5, 0.1) is None
     assert stalled_message(1e-12, 1e-12) is None  # nothing to say about a rate chosen that small
 
 
@@ -67,4 +68,6 @@ def test_changing_the_schedule_keeps_the_weights():
     run.apply(replace(run.config, schedule="cosine", schedule_epochs=50))
     for a, b in zip(weights, run.model.get_weights()):
         np.testing.assert_array_equal(a, b)
-    assert run.epoch == 3 and run.rate == pytest.approx(rate_at("cosine", 0.03, 50, 2))
+    assert run.epoch == 3
+    run.train(26)  # a schedule chosen mid-run starts there, at the rate set: epoch 29 (index 28) is its 26th
+    assert run.rate == pytest.approx(rate_at("cosine", 0.03, 50, 25)) == run.model.optimizer.learning_rate

@@ -93,7 +93,7 @@ def test_an_unreachable_target_never_stops_and_never_raises():
     run.train(50), run.train(50)
     assert run.stopped is None
     estimate = epochs_to_target(run.history.val_score, 1.0, True, "accuracy")
-    assert estimate.epochs is None  # a perfect score has no gap to carry a trend to
+    assert estimate.epochs is None and "perfect" in estimate.why_not  # no gap to carry a trend to, and it says so
 
 
 def test_estimates_from_curves_worked_out_by_hand():
@@ -109,7 +109,9 @@ def test_estimates_from_curves_worked_out_by_hand():
 def test_no_estimate_without_a_basis():
     assert epochs_to_target([1.0] * 10, 0.1, False, "loss").epochs is None  # too short
     flat = epochs_to_target(np.full(100, 0.5), 0.1, False, "loss")
-    assert flat.epochs is None and "has not moved towards the target" in flat.why_not
+    assert flat.epochs is None and "has hardly moved over the last 100 epochs" in flat.why_not
+    perfect = epochs_to_target(np.linspace(0.5, 0.9, 50), 1.0, True, "accuracy")
+    assert perfect.epochs is None and "is a perfect one" in perfect.why_not
     noisy = np.random.default_rng(0).uniform(0.4, 0.6, 100) * np.exp(-np.arange(100) / 5000)
     assert epochs_to_target(noisy, 0.1, False, "loss").epochs is None
     assert epochs_to_target([math.nan] * 50, 0.1, False, "loss").epochs is None
