@@ -114,8 +114,8 @@ def epochs_to_target(values, target: float, rising: bool, what: str) -> Estimate
     if not np.isfinite(gaps[-TREND_EPOCHS:]).all() or (gaps[-TREND_EPOCHS:] <= 0).any():
         return Estimate(None)
     if _stalled(gaps):
-        return Estimate(None, f"The test {what} has hardly moved over the last {STALL_EPOCHS} epochs: the target may be "
-                              "out of reach for this setup.")
+        return Estimate(None, f"The test {what} has hardly moved over the last {STALL_EPOCHS} epochs: the target "
+                              "may be out of reach for this setup.")
     recent = gaps[-min(max(len(gaps) // 4, MIN_CURVE_EPOCHS), TREND_EPOCHS):]  # the latest pace, not the start's
     t, y = np.arange(len(recent), dtype=float), np.log(recent)
     slope, intercept = np.polyfit(t, y, 1)
