@@ -52,27 +52,28 @@ async def measure(url: str, sessions: int, seconds: float, newcomers: int, pids,
         tasks.append(asyncio.create_task(user.run(window_end - time.monotonic() + 0.5)))
         await asyncio.sleep(JOIN_SPACING)
     await asyncio.sleep(max(0.0, window_start - time.monotonic()))
-    cpu_start = sum(map(cpu_seconds, pids()))
+    cpu_start, window_start = sum(map(cpu_seconds, pids())), time.monotonic()
     responses = await _newcomers(url, newcomers, seconds, query)
     await asyncio.sleep(max(0.0, window_end - time.monotonic()))
-    cpu = sum(map(cpu_seconds, pids())) - cpu_start
+    cpu, window_end = sum(map(cpu_seconds, pids())) - cpu_start, time.monotonic()
     rss_during = sum(map(rss_mb, pids()))
     visits = await asyncio.gather(*tasks)
     rates = [v.frames_per_second(window_start, window_end) for v in visits]
-    frames = sum(rates) * seconds
+    span = window_end - window_start
+    frames = sum(rates) * span
     return {"sessions": sessions, "errors": [v.error for v in visits if v.error], "min": min(rates),
             "median": statistics.median(rates), "cpu_ms_per_frame": 1000 * cpu / frames if frames else float("nan"),
-            "cores": cpu / seconds, "mb_per_session": (rss_during - rss_before) / sessions, "newcomers": responses}
+            "cores": cpu / span, "mb_per_session": (rss_during - rss_before) / sessions, "newcomers": responses}
 
 
 async def _newcomers(url: str, count: int, seconds: float, query: str) -> list[float]:
     """Users arriving one after another, spread over the window; each leaves once its first frame is in."""
     responses = []
     for _ in range(count):
-        user = ProtocolUser(url, query)
-        visit = await user.run(10.0)
+        arrived = time.monotonic()
+        visit = await ProtocolUser(url, query).run(10.0, stop_at_first_frame=True)
         responses.append(visit.first_response if visit.first_response is not None else float("nan"))
-        await asyncio.sleep(max(0.0, seconds / max(count, 1) - 1.0))
+        await asyncio.sleep(max(0.0, seconds / (count + 1) - (time.monotonic() - arrived)))
     return responses
 
 
@@ -94,19 +95,20 @@ def against_browser(seconds: float) -> str:
     from playwright.sync_api import sync_playwright
     from protocol_user import frames_received
 
-    with serving(0) as (url, _), sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page, received = browser.new_page(viewport=VIEWPORT), [0]
-        page.on("websocket", lambda ws: ws.on("framereceived", lambda raw: received.__setitem__(
-            0, received[0] + (frames_received(raw) if isinstance(raw, bytes) else 0))))
-        first_render(page, url)
-        page.evaluate(WATCHER_JS)
-        page.get_by_role("button", name="Play").click()
-        page.wait_for_timeout(WARM_UP * 1000)
-        painted0, received0 = page.evaluate("window.__frames"), received[0]
-        page.wait_for_timeout(seconds * 1000)
-        painted, got = page.evaluate("window.__frames") - painted0, received[0] - received0
-        browser.close()
+    with serving(0) as (url, _):
+        with sync_playwright() as pw:  # its own event loop: the protocol user's asyncio runs after it
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            page, received = browser.new_page(viewport=VIEWPORT), [0]
+            page.on("websocket", lambda ws: ws.on("framereceived", lambda raw: received.__setitem__(
+                0, received[0] + (frames_received(raw) if isinstance(raw, bytes) else 0))))
+            first_render(page, url)
+            page.evaluate(WATCHER_JS)
+            page.get_by_role("button", name="Play").click()
+            page.wait_for_timeout(WARM_UP * 1000)
+            painted0, received0 = page.evaluate("window.__frames"), received[0]
+            page.wait_for_timeout(seconds * 1000)
+            painted, got = page.evaluate("window.__frames") - painted0, received[0] - received0
+            browser.close()
         user = ProtocolUser(url)
         visit = asyncio.run(user.run(WARM_UP + seconds + 1))
         start = visit.frames[0] + WARM_UP if visit.frames else 0.0
