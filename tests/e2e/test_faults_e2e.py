@@ -15,6 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 from protocol_user import ProtocolUser  # noqa: E402
 
+from tests.ui.helpers import run_coroutine  # noqa: E402
+
 BURST = 50
 
 
@@ -35,14 +37,14 @@ class Vanishing(ProtocolUser):
 def test_a_user_who_vanishes_mid_tick_leaves_no_run_locked(app_url):
     before = stats(app_url)
     user = Vanishing(app_url)
-    visit = asyncio.run(user.run(10))
+    visit = run_coroutine(user.run(10))
     assert user.playing and visit.error.startswith("ConnectionClosed"), visit.error  # it did vanish, playing
     deadline = time.monotonic() + 10
     while stats(app_url)["runs_locked"] and time.monotonic() < deadline:
         time.sleep(0.2)
     assert stats(app_url)["runs_locked"] == 0
     assert stats(app_url)["threads"] <= before["threads"] + 2  # the vanished session's script thread ended
-    after = asyncio.run(ProtocolUser(app_url).run(4))  # and the server serves the next user as before
+    after = run_coroutine(ProtocolUser(app_url).run(4))  # and the server serves the next user as before
     assert after.error is None and len(after.frames) > 10
 
 
@@ -51,6 +53,6 @@ def test_a_burst_of_page_loads_is_answered_every_one(app_url):
         users = [ProtocolUser(app_url) for _ in range(BURST)]
         return await asyncio.gather(*(u.run(60, stop_at_first_frame=True) for u in users))
 
-    visits = asyncio.run(burst())
+    visits = run_coroutine(burst())
     assert [v.error for v in visits if v.error] == []
     assert all(v.first_response is not None for v in visits), "a page load got no live view"

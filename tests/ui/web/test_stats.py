@@ -1,9 +1,8 @@
 """/nnpg/stats: the server's CPU time and its training share, which bench/bench_frames.py reads."""
 
-import asyncio
 import json
-from concurrent.futures import ThreadPoolExecutor
 
+from tests.ui.helpers import run_coroutine
 from ui.core import config as cfg
 from ui.core import run as run_module
 from ui.core.run import PlaygroundRun, make_data
@@ -12,9 +11,7 @@ from ui.web import stats
 
 def read_stats() -> dict:
     """What the route answers, run on an event loop of its own (a browser test may leave one running here)."""
-    with ThreadPoolExecutor(1) as thread:
-        response = thread.submit(asyncio.run, stats._serve(None)).result()
-    return json.loads(response.body)
+    return json.loads(run_coroutine(stats._serve(None)).body)
 
 
 def test_training_counts_its_cpu_time_and_the_route_reports_it():
