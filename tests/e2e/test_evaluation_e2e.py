@@ -5,7 +5,7 @@ pauses the run at its epoch and says why, and regression shows nnlib's RMSE, MAE
 from dataclasses import replace
 
 import numpy as np
-from conftest import LIVE_ROOT, epoch_on_screen, wait_for_app
+from conftest import LIVE_ROOT, epoch_on_screen, wait_for_app, wait_for_epoch
 from playwright.sync_api import expect
 
 from nnlib.metrics import confusion_matrix
@@ -67,6 +67,10 @@ def test_a_stop_condition_pauses_at_its_epoch_and_says_why(page, app_url):
     wait_for_app(page)
     page.get_by_role("button", name="Play", exact=True).click()
     expect(page.get_by_text("Stopped at epoch 30: the budget of 30 epochs is used up")).to_be_visible()
+    # The sentence can paint a moment before the view takes the stopping rerun's frame: wait for the frame,
+    # then check the run stays paused there.
+    wait_for_epoch(page, 30)
+    page.wait_for_timeout(1000)
     assert epoch_on_screen(page) == 30
     expect(page.get_by_role("button", name="Play", exact=True)).to_be_disabled()
 
